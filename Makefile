@@ -1,0 +1,77 @@
+# Set-up is part of the targets: on a fresh machine `make run` and
+# `make test` install what they need (Debian packages, npm packages).
+GO      ?= go
+PORT    ?= 4000
+NPM_OK  := assets/node_modules/.ci-stamp
+export PORT
+
+.PHONY: run run-status test lint unit e2e fuzz bench doctor assets deps-system generate clean
+
+# --- set-up -----------------------------------------------------------------
+
+# Debian packages the tests need: Chromium for the browser tests and the
+# PostgreSQL server binaries for the throwaway clusters. Installed only when
+# missing; needs root (CI and these machines run as root).
+deps-system:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "need root to apt-get install$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(NPM_OK): assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser bundle, built from the npm packages with esbuild and embedded
+# into the Go binaries.
+assets: $(NPM_OK)
+	cd assets && node build.mjs
+
+generate:
+	$(GO) tool templ generate -log-level error
+
+# --- run --------------------------------------------------------------------
+
+run: assets
+	$(GO) run ./cmd/server
+
+run-status: assets
+	$(GO) run ./cmd/status
+
+doctor:
+	$(GO) run ./cmd/doctor $(URL)
+
+# --- test -------------------------------------------------------------------
+
+test: deps-system assets lint unit fuzz
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './assets/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# Unit, integration and browser end-to-end tests (the e2e tests start their
+# own servers, Chromium and PostgreSQL on loopback).
+unit:
+	$(GO) test -count=1 -timeout 15m ./...
+
+# Short fuzzing runs of the frame and LongPoll decoders.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test ./transport -run '^$$' -fuzz '^FuzzDecodeText$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./transport -run '^$$' -fuzz '^FuzzDecodeBinary$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./transport -run '^$$' -fuzz '^FuzzLongPollBody$$' -fuzztime $(FUZZTIME)
+
+# --- bench ------------------------------------------------------------------
+
+bench: assets
+	$(GO) run ./cmd/bench
+
+clean:
+	rm -rf assets/dist/*.js assets/dist/*.css var/

@@ -1,0 +1,27 @@
+// The LiveSocket set-up of a stock Phoenix app, plus the client version in
+// the socket params so the server encodes diffs for this client line.
+import { Socket, LongPoll } from "phoenix"
+import { LiveSocket } from "phoenix_live_view"
+import topbar from "topbar"
+
+const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
+const Hooks = window.liveHooks || {}
+
+const opts = {
+  longPollFallbackMs: 2500,
+  params: { _csrf_token: csrfToken, _lv_vsn: __LV_VERSION__ },
+  hooks: Hooks,
+}
+// Tests and operators can force a transport with data-transport on <body>.
+if (document.body?.dataset.transport === "longpoll") {
+  opts.transport = LongPoll
+}
+
+const liveSocket = new LiveSocket("/live", Socket, opts)
+
+topbar.config({ barColors: { 0: "#29d" }, shadowColor: "rgba(0, 0, 0, .3)" })
+window.addEventListener("phx:page-loading-start", () => topbar.show(300))
+window.addEventListener("phx:page-loading-stop", () => topbar.hide())
+
+liveSocket.connect()
+window.liveSocket = liveSocket

@@ -1,0 +1,127 @@
+// Package tree turns a render of plain templ components into the rendered
+// tree the LiveView clients understand (statics, dynamics, nested nodes and
+// keyed lists) and computes diffs between two trees, encoded for each client
+// line.
+//
+// How templ output becomes a tree, without annotations: cmd/templlive
+// post-processes the code `templ generate` writes. It changes no output: it
+// routes every literal write through [Recorder.WriteString] and brackets
+// every if/switch statement and component call that writes with
+// Open/Close, and every for loop that writes with ListOpen/Row/ListClose.
+// With no Recorder in the context those calls are plain templ writes. With
+// one, the Recorder sees which bytes are literal markup (statics) and which
+// were produced by expressions (dynamics), and where the nested structure
+// is. Everything the generator does not bracket is just dynamic text, which
+// is always correct because it is exactly what templ wrote. The HTML of the
+// tree is therefore byte-for-byte templ's own output.
+package tree
+
+import (
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+)
+
+type ctxKey struct{}
+
+// WithRecorder returns a context under which generated components record
+// into r.
+func WithRecorder(ctx context.Context, r *Recorder) context.Context {
+	return context.WithValue(ctx, ctxKey{}, r)
+}
+
+// From returns the Recorder of ctx, or nil. Generated code calls it once per
+// component; every Recorder method is a plain write on a nil Recorder.
+func From(ctx context.Context) *Recorder {
+	r, _ := ctx.Value(ctxKey{}).(*Recorder)
+	return r
+}
+
+type evKind uint8
+
+const (
+	evStatic evKind = iota
+	evOpen
+	evClose
+	evListOpen
+	evRow
+	evListClose
+)
+
+type event struct {
+	kind evKind
+	pos  int // offset in buf
+	n    int // static length
+}
+
+// Recorder is the io.Writer a live render writes into. It keeps the bytes
+// and the events that say which of them are statics and where nodes begin
+// and end.
+type Recorder struct {
+	buf []byte
+	evs []event
+}
+
+// Write appends dynamic (or flushed) bytes.
+func (r *Recorder) Write(p []byte) (int, error) {
+	r.buf = append(r.buf, p...)
+	return len(p), nil
+}
+
+// mine reports whether w writes into r (through templ's buffer) and flushes
+// that buffer, so positions in r.buf are current. Output that goes to some
+// other writer (a component rendering into its own buffer) is left alone.
+func (r *Recorder) mine(w io.Writer) bool {
+	if r == nil {
+		return false
+	}
+	b, ok := w.(*templruntime.Buffer)
+	if !ok || b.Underlying != io.Writer(r) {
+		return w == io.Writer(r)
+	}
+	_ = b.Flush()
+	return true
+}
+
+// WriteString writes a literal from the template: a static.
+func (r *Recorder) WriteString(w io.Writer, index int, s string) error {
+	if !r.mine(w) {
+		return templruntime.WriteString(w, index, s)
+	}
+	r.evs = append(r.evs, event{kind: evStatic, pos: len(r.buf), n: len(s)})
+	r.buf = append(r.buf, s...)
+	return nil
+}
+
+func (r *Recorder) mark(w io.Writer, k evKind) {
+	if r.mine(w) {
+		r.evs = append(r.evs, event{kind: k, pos: len(r.buf)})
+	}
+}
+
+// Open starts a nested node (an if or switch statement, or a component).
+func (r *Recorder) Open(w io.Writer) { r.mark(w, evOpen) }
+
+// Close ends the node Open started.
+func (r *Recorder) Close(w io.Writer) { r.mark(w, evClose) }
+
+// ListOpen starts a comprehension (a for loop).
+func (r *Recorder) ListOpen(w io.Writer) { r.mark(w, evListOpen) }
+
+// Row starts the next row of the current comprehension, ending the previous
+// one (so a `continue` in the loop body needs no matching call).
+func (r *Recorder) Row(w io.Writer) { r.mark(w, evRow) }
+
+// ListClose ends the comprehension.
+func (r *Recorder) ListClose(w io.Writer) { r.mark(w, evListClose) }
+
+// Render renders c with recording and returns its tree.
+func Render(ctx context.Context, c templ.Component) (*Node, error) {
+	r := &Recorder{buf: make([]byte, 0, 1024)}
+	if err := c.Render(WithRecorder(ctx, r), r); err != nil {
+		return nil, err
+	}
+	return r.Build(), nil
+}

@@ -1,0 +1,332 @@
+package tree
+
+import (
+	"hash/fnv"
+	"strconv"
+	"strings"
+)
+
+// Node is a rendered node: len(Statics) == len(Dyns)+1 and its HTML is
+// Statics[0] + Dyns[0] + Statics[1] + … . Two nodes with the same
+// fingerprint have the same statics, so a diff between them needs only the
+// changed dynamics.
+type Node struct {
+	Statics []string
+	FP      uint64
+	Dyns    []Dyn
+}
+
+// Dyn is one dynamic slot: text (already escaped HTML), a nested node, a
+// list, or a live component (by cid).
+type Dyn struct {
+	Text string
+	Node *Node
+	List *List
+	CID  int
+}
+
+// List is a comprehension. When every row has the same statics (the normal
+// case: one loop body) Statics holds them and rows are encoded compactly;
+// otherwise Statics is nil and each row is sent as a node of its own.
+type List struct {
+	Statics []string
+	FP      uint64
+	Rows    []*Node
+	Keys    []string // a key per row: its root element's id, else its index
+}
+
+// Build turns the recorded events into a tree.
+func (r *Recorder) Build() *Node {
+	b := builder{buf: r.buf}
+	root := &partial{}
+	b.stack = append(b.stack, frame{node: root})
+	pos := 0
+	for _, ev := range r.evs {
+		if ev.pos > pos {
+			b.top().addText(string(r.buf[pos:ev.pos]))
+		}
+		pos = ev.pos
+		switch ev.kind {
+		case evStatic:
+			b.top().addStatic(string(r.buf[ev.pos : ev.pos+ev.n]))
+			pos = ev.pos + ev.n
+		case evOpen:
+			b.stack = append(b.stack, frame{node: &partial{}})
+		case evClose:
+			b.closeTo(false)
+		case evListOpen:
+			b.stack = append(b.stack, frame{list: &listPartial{}})
+		case evRow:
+			b.row()
+		case evListClose:
+			b.closeTo(true)
+		}
+	}
+	if pos < len(r.buf) {
+		b.top().addText(string(r.buf[pos:]))
+	}
+	for len(b.stack) > 1 {
+		b.pop()
+	}
+	return root.finish()
+}
+
+type partial struct {
+	statics []string
+	dyns    []Dyn
+	cur     strings.Builder
+	open    bool // cur holds the static being built after the last dyn
+}
+
+func (p *partial) addStatic(s string) {
+	p.cur.WriteString(s)
+	p.open = true
+}
+
+func (p *partial) addDyn(d Dyn) {
+	p.statics = append(p.statics, p.cur.String())
+	p.cur.Reset()
+	p.dyns = append(p.dyns, d)
+}
+
+func (p *partial) addText(s string) { p.addDyn(Dyn{Text: s}) }
+
+func (p *partial) finish() *Node {
+	n := &Node{Statics: append(p.statics, p.cur.String()), Dyns: p.dyns}
+	n.FP = fingerprint(n.Statics)
+	return n
+}
+
+type listPartial struct {
+	rows []*Node
+	row  *partial
+}
+
+type frame struct {
+	node *partial
+	list *listPartial
+}
+
+type builder struct {
+	buf   []byte
+	stack []frame
+}
+
+// top is the node that receives content: the current node, or the open row
+// of the current list (opening one if a list has content before any Row).
+func (b *builder) top() *partial {
+	f := &b.stack[len(b.stack)-1]
+	if f.list != nil {
+		if f.list.row == nil {
+			f.list.row = &partial{}
+		}
+		return f.list.row
+	}
+	return f.node
+}
+
+func (b *builder) row() {
+	f := &b.stack[len(b.stack)-1]
+	if f.list == nil {
+		return // a Row outside a list: ignore, content stays correct
+	}
+	if f.list.row != nil {
+		f.list.rows = append(f.list.rows, f.list.row.finish())
+	}
+	f.list.row = &partial{}
+}
+
+// closeTo pops frames until one of the wanted kind is closed. Unbalanced
+// marks (which the generator never emits) degrade to coarser nodes, never
+// to wrong HTML.
+func (b *builder) closeTo(list bool) {
+	for len(b.stack) > 1 {
+		isList := b.stack[len(b.stack)-1].list != nil
+		b.pop()
+		if isList == list {
+			return
+		}
+	}
+}
+
+func (b *builder) pop() {
+	f := b.stack[len(b.stack)-1]
+	b.stack = b.stack[:len(b.stack)-1]
+	parent := b.top()
+	if f.node != nil {
+		parent.addDyn(Dyn{Node: f.node.finish()})
+		return
+	}
+	l := f.list
+	if l.row != nil {
+		l.rows = append(l.rows, l.row.finish())
+	}
+	parent.addDyn(Dyn{List: newList(l.rows)})
+}
+
+func newList(rows []*Node) *List {
+	l := &List{Rows: rows, Keys: make([]string, len(rows))}
+	same := len(rows) > 0
+	for i, r := range rows {
+		if i > 0 && r.FP != rows[0].FP {
+			same = false
+		}
+	}
+	if same {
+		l.Statics = rows[0].Statics
+		l.FP = rows[0].FP
+	} else {
+		// Heterogeneous or empty lists are sent as plain nodes; their shape
+		// depends on the row count.
+		h := fnv.New64a()
+		h.Write([]byte("list:" + strconv.Itoa(len(rows))))
+		for _, r := range rows {
+			h.Write([]byte(strconv.FormatUint(r.FP, 16) + ","))
+		}
+		l.FP = h.Sum64()
+	}
+	seen := make(map[string]bool, len(rows))
+	unique := true
+	for i, r := range rows {
+		k := rootID(r)
+		if k == "" || seen[k] {
+			unique = false
+			break
+		}
+		seen[k] = true
+		l.Keys[i] = k
+	}
+	if !unique {
+		for i := range rows {
+			l.Keys[i] = "#" + strconv.Itoa(i)
+		}
+	}
+	return l
+}
+
+func fingerprint(statics []string) uint64 {
+	h := fnv.New64a()
+	for _, s := range statics {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+	}
+	return h.Sum64()
+}
+
+// HTML renders the node.
+func (n *Node) HTML() string {
+	var sb strings.Builder
+	n.writeHTML(&sb, nil)
+	return sb.String()
+}
+
+// HTMLWith renders the node, resolving component cids with comp.
+func (n *Node) HTMLWith(comp func(cid int) *Node) string {
+	var sb strings.Builder
+	n.writeHTML(&sb, comp)
+	return sb.String()
+}
+
+func (n *Node) writeHTML(sb *strings.Builder, comp func(int) *Node) {
+	sb.WriteString(n.Statics[0])
+	for i, d := range n.Dyns {
+		d.writeHTML(sb, comp)
+		sb.WriteString(n.Statics[i+1])
+	}
+}
+
+func (d Dyn) writeHTML(sb *strings.Builder, comp func(int) *Node) {
+	switch {
+	case d.Node != nil:
+		d.Node.writeHTML(sb, comp)
+	case d.List != nil:
+		for _, r := range d.List.Rows {
+			r.writeHTML(sb, comp)
+		}
+	case d.CID > 0:
+		if comp != nil {
+			if c := comp(d.CID); c != nil {
+				c.writeHTML(sb, comp)
+			}
+		}
+	default:
+		sb.WriteString(d.Text)
+	}
+}
+
+// rootID finds the id attribute of the first element of a row, the key
+// that lets a reordered or filtered list send only what changed.
+func rootID(n *Node) string {
+	// The start tag almost always lies within the first few parts.
+	var sb strings.Builder
+	sb.WriteString(n.Statics[0])
+	for i := 0; i < len(n.Dyns) && sb.Len() < 4096 && !strings.Contains(sb.String(), ">"); i++ {
+		if n.Dyns[i].Node != nil || n.Dyns[i].List != nil {
+			n.Dyns[i].writeHTML(&sb, nil)
+		} else {
+			sb.WriteString(n.Dyns[i].Text)
+		}
+		sb.WriteString(n.Statics[i+1])
+	}
+	return startTagID(sb.String())
+}
+
+// startTagID returns the id attribute of the first start tag in s, skipping
+// leading whitespace and comments.
+func startTagID(s string) string {
+	s = strings.TrimLeft(s, " \t\r\n")
+	for strings.HasPrefix(s, "<!--") {
+		end := strings.Index(s, "-->")
+		if end < 0 {
+			return ""
+		}
+		s = strings.TrimLeft(s[end+3:], " \t\r\n")
+	}
+	if len(s) < 2 || s[0] != '<' || !isLetter(s[1]) {
+		return ""
+	}
+	i := 1
+	for i < len(s) && !isSpace(s[i]) && s[i] != '>' && s[i] != '/' {
+		i++
+	}
+	for i < len(s) {
+		for i < len(s) && (isSpace(s[i]) || s[i] == '/') {
+			i++
+		}
+		if i >= len(s) || s[i] == '>' {
+			return ""
+		}
+		start := i
+		for i < len(s) && !isSpace(s[i]) && s[i] != '=' && s[i] != '>' {
+			i++
+		}
+		name := strings.ToLower(s[start:i])
+		val := ""
+		if i < len(s) && s[i] == '=' {
+			i++
+			if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+				q := s[i]
+				end := strings.IndexByte(s[i+1:], q)
+				if end < 0 {
+					return ""
+				}
+				val = s[i+1 : i+1+end]
+				i += end + 2
+			} else {
+				start := i
+				for i < len(s) && !isSpace(s[i]) && s[i] != '>' {
+					i++
+				}
+				val = s[start:i]
+			}
+		}
+		if name == "id" {
+			return val
+		}
+	}
+	return ""
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }

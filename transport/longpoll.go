@@ -1,0 +1,330 @@
+package transport
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxBatchLines is how many ndjson lines one POST may carry; phoenix.js
+// sends at most 100 per batch.
+const maxBatchLines = 100
+
+// maxLongPollBody bounds a POST body: a full batch of maximum frames would be
+// far larger than any real client sends, so cap it separately.
+const maxLongPollBody = 16 << 20
+
+// lpSession is one LongPoll client: a Socket whose outbound frames wait in
+// its outbox until the next poll takes them.
+type lpSession struct {
+	token string
+	sock  *Socket
+
+	mu      sync.Mutex
+	waiter  chan struct{} // closed to end the current poll when a newer one arrives
+	polls   int           // polls in flight
+	expiry  *time.Timer
+	postMu  sync.Mutex // keeps frames of successive POSTs in order
+	expired bool
+}
+
+func (s *Server) lpToken(id string) string {
+	mac := hmac.New(sha256.New, s.cfg.Secret)
+	mac.Write([]byte("longpoll:" + id))
+	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+}
+
+// lpLookup finds the live session a token names. A token that is forged,
+// for another node, or for an expired session finds nothing.
+func (s *Server) lpLookup(token string) *lpSession {
+	if token == "" {
+		return nil
+	}
+	dot := strings.LastIndexByte(token, '.')
+	if dot < 0 || !hmac.Equal([]byte(s.lpToken(token[:dot])), []byte(token)) {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lpByID[token]
+}
+
+func writeLPStatus(w http.ResponseWriter, status int) {
+	w.Write([]byte(`{"status":` + strconv.Itoa(status) + `}`))
+}
+
+func (s *Server) serveLongPoll(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// The protocol status travels in the JSON body; HTTP is always 200.
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Access-Control-Allow-Origin", "*")
+	if r.Method == http.MethodOptions {
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		}
+		h.Set("Access-Control-Allow-Methods", "get, post, options")
+		h.Set("Access-Control-Max-Age", "3600")
+		return
+	}
+	if len(s.cfg.Secret) == 0 {
+		s.log.Error("LongPoll request but no socket Secret configured")
+		writeLPStatus(w, 500)
+		return
+	}
+	token := r.Header.Get("X-Phoenix-Longpoll-Token")
+	if token == "" {
+		token = r.URL.Query().Get("token")
+	}
+	sess := s.lpLookup(token)
+
+	// Every LongPoll request is held to the same origin rule, so a session
+	// the POST would refuse is never created by the GET.
+	if sess != nil {
+		info := &ConnInfo{Transport: "longpoll", RequestID: sess.sock.Info.RequestID}
+		if err := s.checkOrigin(r, info); err != nil {
+			writeLPStatus(w, 403)
+			return
+		}
+	}
+	switch r.Method {
+	case http.MethodGet:
+		if sess == nil {
+			s.lpOpen(w, r)
+			return
+		}
+		s.lpPoll(w, r, sess)
+	case http.MethodPost:
+		if sess == nil {
+			// The client closes and reconnects, rejoining its channels.
+			writeLPStatus(w, 410)
+			return
+		}
+		s.lpPublish(w, r, sess)
+	default:
+		w.WriteHeader(http.StatusMethodNotAllowed)
+	}
+}
+
+// lpOpen runs connect and starts a session, answered 410 with its token (the
+// client's "opened" signal).
+func (s *Server) lpOpen(w http.ResponseWriter, r *http.Request) {
+	info, err := s.connect(r, "longpoll")
+	if err != nil {
+		writeLPStatus(w, 403)
+		return
+	}
+	s.mu.Lock()
+	n := len(s.lpByID)
+	s.mu.Unlock()
+	if n >= s.cfg.MaxLongPollSessions {
+		s.limiter.log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
+			"limit", s.cfg.MaxLongPollSessions, "request_id", info.RequestID)
+		// 500 makes the client close and retry with its backoff.
+		writeLPStatus(w, 500)
+		return
+	}
+	sess := &lpSession{}
+	sock := s.newSocket(info, nil)
+	sock.lp = sess
+	sess.sock = sock
+	sess.token = s.lpToken(s.cfg.NodeID + "~" + sock.ID)
+	if !s.addSocket(sock) {
+		writeLPStatus(w, 500)
+		return
+	}
+	s.mu.Lock()
+	s.lpByID[sess.token] = sess
+	s.mu.Unlock()
+	s.stats.LongPollSessions.Add(1)
+	sess.armExpiry(s)
+	s.writePoll(w, 410, sess.token, nil)
+}
+
+func (sess *lpSession) armExpiry(s *Server) {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if sess.polls > 0 || sess.expired {
+		return
+	}
+	if sess.expiry == nil {
+		sess.expiry = time.AfterFunc(s.cfg.LongPollExpiry, func() {
+			sess.mu.Lock()
+			idle := sess.polls == 0
+			if idle {
+				sess.expired = true
+			}
+			sess.mu.Unlock()
+			if idle {
+				sess.sock.Close(errLPExpired)
+			}
+		})
+		return
+	}
+	sess.expiry.Reset(s.cfg.LongPollExpiry)
+}
+
+var errLPExpired = errors.New("longpoll session expired: no poll within the expiry")
+
+// lpPoll holds the request until frames arrive or the window ends. A newer
+// poll on the same token ends this one, so frames are never split between
+// two responses.
+func (s *Server) lpPoll(w http.ResponseWriter, r *http.Request, sess *lpSession) {
+	sess.mu.Lock()
+	if sess.waiter != nil {
+		close(sess.waiter)
+	}
+	mine := make(chan struct{})
+	sess.waiter = mine
+	sess.polls++
+	if sess.expiry != nil {
+		sess.expiry.Stop()
+	}
+	sess.mu.Unlock()
+	defer func() {
+		sess.mu.Lock()
+		sess.polls--
+		if sess.waiter == mine {
+			sess.waiter = nil
+		}
+		sess.mu.Unlock()
+		sess.armExpiry(s)
+	}()
+
+	window := time.NewTimer(s.cfg.LongPollWindow)
+	defer window.Stop()
+	sock := sess.sock
+	for {
+		if frames := sock.out.take(); len(frames) > 0 {
+			if r.Context().Err() != nil {
+				sock.out.putBack(frames)
+				return
+			}
+			s.writePoll(w, 200, sess.token, frames)
+			return
+		}
+		select {
+		case <-sock.out.wake:
+			continue
+		case <-window.C:
+			s.writePoll(w, 204, sess.token, nil)
+			return
+		case <-mine:
+			s.writePoll(w, 204, sess.token, nil)
+			return
+		case <-sock.ctx.Done():
+			// The session ended (shutdown, expiry): 500 makes the client
+			// close and reconnect at once.
+			writeLPStatus(w, 500)
+			return
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+func (s *Server) writePoll(w http.ResponseWriter, status int, token string, frames []outFrame) {
+	size := 64 + len(token)
+	for _, f := range frames {
+		size += len(f.data) + len(f.data)/8 + 3
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, `{"status":`...)
+	buf = strconv.AppendInt(buf, int64(status), 10)
+	buf = append(buf, `,"token":`...)
+	buf = appendJSONString(buf, token)
+	buf = append(buf, `,"messages":[`...)
+	for i, f := range frames {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendJSONString(buf, string(f.data))
+	}
+	buf = append(buf, "]}"...)
+	w.Write(buf)
+}
+
+// lpPublish dispatches a POST's frames: ndjson lines (text frames start with
+// '[', anything else is a base64 binary frame) or, from clients before
+// phoenix 1.7, one JSON frame.
+func (s *Server) lpPublish(w http.ResponseWriter, r *http.Request, sess *lpSession) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLongPollBody))
+	if err != nil {
+		s.log.Warn("LongPoll POST body unreadable or over the limit; closing the session",
+			append(logAttrsFor(sess.sock), "error", err.Error(), "limit_bytes", maxLongPollBody)...)
+		sess.sock.Close(errors.New("longpoll body too large"))
+		writeLPStatus(w, 410)
+		return
+	}
+	sess.postMu.Lock()
+	defer sess.postMu.Unlock()
+	sock := sess.sock
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
+		s.lpFrame(sock, bytes.TrimSpace(body), false)
+		writeLPStatus(w, 200)
+		return
+	}
+	lines := 0
+	for len(body) > 0 && lines < maxBatchLines {
+		var line []byte
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			line, body = body, nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			continue
+		}
+		lines++
+		if line[0] == '[' {
+			s.lpFrame(sock, line, false)
+			continue
+		}
+		bin := make([]byte, base64.StdEncoding.DecodedLen(len(line)))
+		n, err := base64.StdEncoding.Decode(bin, line)
+		if err != nil {
+			s.stats.MalformedFrames.Add(1)
+			s.limiter.log(s.log, "malformed:"+sock.ID, slog.LevelWarn, "dropped malformed LongPoll line (neither a JSON frame nor base64)",
+				append(logAttrsFor(sock), "error", err.Error())...)
+			continue
+		}
+		s.lpFrame(sock, bin[:n], true)
+	}
+	writeLPStatus(w, 200)
+}
+
+func (s *Server) lpFrame(sock *Socket, data []byte, binary bool) {
+	if int64(len(data)) > s.cfg.MaxFrameBytes {
+		s.stats.MalformedFrames.Add(1)
+		s.limiter.log(s.log, "toolarge:"+sock.ID, slog.LevelWarn, "dropped LongPoll frame over the size limit",
+			append(logAttrsFor(sock), "bytes", len(data), "limit_bytes", s.cfg.MaxFrameBytes)...)
+		return
+	}
+	sock.handleRaw(data, binary)
+}
+
+func (s *Server) removeLP(sess *lpSession) {
+	s.mu.Lock()
+	_, had := s.lpByID[sess.token]
+	delete(s.lpByID, sess.token)
+	s.mu.Unlock()
+	sess.mu.Lock()
+	if sess.expiry != nil {
+		sess.expiry.Stop()
+	}
+	sess.expired = true
+	sess.mu.Unlock()
+	if had {
+		s.stats.LongPollSessions.Add(-1)
+	}
+}

@@ -1,0 +1,138 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+var (
+	errOutboxFull   = errors.New("outbound queue over its byte limit (slow or dead consumer)")
+	errOutboxClosed = errors.New("socket closed")
+)
+
+type outFrame struct {
+	data   []byte
+	binary bool
+}
+
+// outSink writes frames to a push transport (WebSocket). Pull transports
+// (LongPoll) have none: polls take frames with [outbox.take].
+type outSink interface {
+	write(frames []outFrame) error
+	close(reason error)
+}
+
+// outbox is a socket's bounded outbound queue. For a push transport a
+// writer goroutine exists only while frames are waiting, so an idle socket
+// holds no writer goroutine.
+type outbox struct {
+	sock *Socket
+	sink outSink
+	max  int
+
+	mu      sync.Mutex
+	frames  []outFrame
+	bytes   int
+	writing bool
+	closed  bool
+	wake    chan struct{} // pull transports: signalled when frames arrive
+}
+
+func (o *outbox) init(sock *Socket, sink outSink, max int) {
+	o.sock, o.sink, o.max = sock, sink, max
+	if sink == nil {
+		o.wake = make(chan struct{}, 1)
+	}
+}
+
+func (o *outbox) push(data []byte, binary bool) error {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return errOutboxClosed
+	}
+	if o.bytes+len(data) > o.max {
+		o.mu.Unlock()
+		return errOutboxFull
+	}
+	o.frames = append(o.frames, outFrame{data, binary})
+	o.bytes += len(data)
+	if o.sink == nil {
+		o.mu.Unlock()
+		select {
+		case o.wake <- struct{}{}:
+		default:
+		}
+		return nil
+	}
+	start := !o.writing
+	o.writing = true
+	o.mu.Unlock()
+	if start {
+		go o.drain()
+	}
+	return nil
+}
+
+// take removes and returns everything queued.
+func (o *outbox) take() []outFrame {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	f := o.frames
+	o.frames = nil
+	o.bytes = 0
+	return f
+}
+
+// putBack returns frames a poll could not deliver to the head of the queue,
+// so nothing is lost between polls.
+func (o *outbox) putBack(f []outFrame) {
+	if len(f) == 0 {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, fr := range f {
+		n += len(fr.data)
+	}
+	o.frames = append(f, o.frames...)
+	o.bytes += n
+}
+
+func (o *outbox) drain() {
+	for {
+		batch := o.take()
+		if len(batch) == 0 {
+			o.mu.Lock()
+			if len(o.frames) == 0 {
+				o.writing = false
+				o.mu.Unlock()
+				return
+			}
+			o.mu.Unlock()
+			continue
+		}
+		if err := o.sink.write(batch); err != nil {
+			o.mu.Lock()
+			o.writing = false
+			o.mu.Unlock()
+			o.sock.Close(err)
+			return
+		}
+	}
+}
+
+func (o *outbox) close() {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.closed = true
+	o.mu.Unlock()
+	if o.sink != nil {
+		o.sink.close(context.Cause(o.sock.ctx))
+	}
+}
