@@ -63,7 +63,6 @@ func TestTreeHTMLEqualsTempl(t *testing.T) {
 	}
 }
 
-
 func TestStructure(t *testing.T) {
 	n := rec(t, fixture.Counter(3, items("a", "b"), "x"))
 	// The count is a dynamic of its own, between two statics.

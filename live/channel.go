@@ -1,0 +1,491 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strings"
+
+	"github.com/cortex-cinegraph/golive/live/tree"
+	"github.com/cortex-cinegraph/golive/transport"
+)
+
+// viewChannel is the "lv:<id>" channel: one connected view.
+type viewChannel struct {
+	e    *Engine
+	ch   *transport.Channel
+	rt   *route
+	view View
+	s    *Socket
+	enc  tree.Encoding
+	last *tree.Node
+	// lastTitle is the title the client has.
+	lastTitle string
+	joined    bool
+}
+
+type joinPayload struct {
+	URL      string          `json:"url"`
+	Redirect string          `json:"redirect"`
+	Params   json.RawMessage `json:"params"`
+	Session  string          `json:"session"`
+	Static   *string         `json:"static"`
+	Flash    *string         `json:"flash"`
+	Sticky   bool            `json:"sticky"`
+}
+
+type joinParams struct {
+	Mounts        int    `json:"_mounts"`
+	MountAttempts int    `json:"_mount_attempts"`
+	CSRF          string `json:"_csrf_token"`
+}
+
+func stale() transport.Reply { return transport.ErrorReason("stale") }
+
+// Join verifies the tokens, routes the URL, mounts the view on this
+// channel's goroutine and replies with the full render.
+func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport.Reply {
+	c.ch = ch
+	e := c.e
+	e.stats.Joins.Add(1)
+	info := ch.Socket.Info
+	log := e.log.With("topic", ch.Topic, "socket", ch.Socket.ID, "transport", ch.Socket.Transport, "request_id", info.RequestID)
+	fail := func(r transport.Reply, why string, args ...any) transport.Reply {
+		e.stats.JoinErrors.Add(1)
+		log.Warn("live view join refused: "+why, args...)
+		return r
+	}
+	var p joinPayload
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return fail(stale(), "malformed join payload", "error", err)
+	}
+	var jp joinParams
+	_ = json.Unmarshal(p.Params, &jp)
+	if info.CSRF != transport.CSRFOK {
+		return fail(stale(), "socket CSRF check failed", "cause", info.CSRF.String())
+	}
+	var claims sessionClaims
+	if err := e.tokens.verify(p.Session, e.cfg.TokenMaxAge, &claims); err != nil {
+		return fail(stale(), "session token", "error", err)
+	}
+	if "lv:"+claims.ID != ch.Topic {
+		return fail(stale(), "topic does not match the session token's view id")
+	}
+	rawURL := p.URL
+	if p.Redirect != "" {
+		rawURL = p.Redirect
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || rawURL == "" {
+		return fail(stale(), "join without a valid url")
+	}
+	rt, pathP := e.match(u)
+	switch {
+	case rt == nil:
+		return fail(transport.ErrorReason("unauthorized"), "url is not a live route", "url", rawURL)
+	case rt.ls.name != claims.LiveSession:
+		return fail(transport.ErrorReason("unauthorized"), "url belongs to another live_session", "url", rawURL,
+			"from", claims.LiveSession, "to", rt.ls.name)
+	case p.Redirect == "" && rt.name != claims.View:
+		return fail(transport.ErrorReason("unauthorized"), "url now routes to another view", "url", rawURL)
+	}
+	var flash map[string]string
+	switch {
+	case p.Flash != nil && *p.Flash != "":
+		var fc flashClaims
+		if e.flash.verify(*p.Flash, flashMaxAge, &fc) == nil {
+			flash = fc.Flash
+		}
+	case p.Redirect == "" && jp.Mounts == 0 && p.Static != nil && *p.Static != "":
+		var sc staticClaims
+		if err := e.static.verify(*p.Static, e.cfg.TokenMaxAge, &sc); err != nil || sc.ID != claims.ID {
+			return fail(stale(), "static token invalid or for another view")
+		}
+		flash = sc.Flash
+	}
+
+	vsn := info.Params.Get("_lv_vsn")
+	if vsn == "" {
+		vsn = e.cfg.ClientVersion
+	}
+	c.enc = tree.EncodingFor(vsn)
+	c.rt = rt
+	c.s = &Socket{
+		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u,
+		session: claims.Session, requestID: info.RequestID, flash: flash, mounts: jp.Mounts,
+	}
+	c.view = rt.factory()
+	params := allParams(pathP, u)
+	if r, done := c.mount(params, log); done {
+		return r
+	}
+	n, err := c.render()
+	if err != nil {
+		e.stats.MountErrors.Add(1)
+		log.Error("live view render failed during join", "view", rt.name, "error", err)
+		c.view = &errorView{err: err, requestID: info.RequestID, view: rt.name}
+		n, _ = c.render()
+	}
+	c.last = n
+	rendered := c.enc.Full(n)
+	if c.s.title != "" {
+		rendered = tree.AppendMember(rendered, "t", tree.AppendString(nil, c.s.title))
+		c.lastTitle = c.s.title
+	}
+	c.s.titleDirty = false
+	rendered = c.appendEvents(rendered)
+	resp := map[string]any{"rendered": json.RawMessage(rendered), "liveview_version": e.cfg.ClientVersion}
+	if nav := c.takeNav(); nav != nil && nav.kind == navPatch {
+		resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+	}
+	c.joined = true
+	e.stats.Views.Add(1)
+	e.stats.DiffBytesOut.Add(int64(len(rendered)))
+	log.Debug("live view joined", "view", rt.name, "encoding", c.enc.String())
+	return transport.OK(resp)
+}
+
+// mount runs OnMount, Mount and HandleParams. A navigation requested there
+// ends the join with a redirect reply (done true). An error renders the
+// error view instead: the person sees what went wrong, the join succeeds,
+// and the client does not loop.
+func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, bool) {
+	err := c.call(func() error {
+		if c.rt.ls.OnMount != nil {
+			if err := c.rt.ls.OnMount(c.s, params); err != nil {
+				return err
+			}
+		}
+		if err := c.view.Mount(c.s, params); err != nil {
+			return err
+		}
+		if ph, ok := c.view.(ParamsHandler); ok && c.s.nav == nil {
+			return ph.HandleParams(c.s, c.s.url, params)
+		}
+		return nil
+	})
+	if nav := c.s.nav; nav != nil && nav.kind != navPatch {
+		c.s.nav = nil
+		c.s.end()
+		resp := map[string]any{}
+		tok := c.flashToken()
+		switch nav.kind {
+		case navRedirect:
+			r := map[string]any{"to": nav.to}
+			if tok != "" {
+				r["flash"] = tok
+			}
+			resp["redirect"] = r
+		case navNavigate:
+			r := map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+			if tok != "" {
+				r["flash"] = tok
+			}
+			resp["live_redirect"] = r
+		}
+		return transport.Error(resp), true
+	}
+	if err != nil {
+		c.e.stats.MountErrors.Add(1)
+		log.Error("live view mount failed", "view", c.rt.name, "error", err)
+		c.view = &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
+	}
+	return transport.Reply{}, false
+}
+
+// call runs a view callback, turning a panic into an error with the stack
+// logged, so one view's bug never takes down its socket or the server.
+func (c *viewChannel) call(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.e.stats.Crashes.Add(1)
+			c.e.log.Error("live view panicked", "view", c.rt.name, "id", c.s.id, "panic", fmt.Sprint(v),
+				"stack", string(debug.Stack()))
+			err = &PanicError{Value: v}
+		}
+	}()
+	return f()
+}
+
+// PanicError reports a recovered panic in a view callback.
+type PanicError struct{ Value any }
+
+func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+func (c *viewChannel) render() (*tree.Node, error) {
+	ctx := context.WithValue(c.s.ctx, socketKey{}, c.s)
+	var n *tree.Node
+	err := c.call(func() (err error) {
+		n, err = tree.Render(ctx, c.view.Render())
+		return err
+	})
+	return n, err
+}
+
+func kindOf(replace bool) string {
+	if replace {
+		return "replace"
+	}
+	return "push"
+}
+
+const flashMaxAge = 60 * 1e9 // 60 s, as Phoenix
+
+func (c *viewChannel) flashToken() string {
+	if len(c.s.flash) == 0 {
+		return ""
+	}
+	tok, err := c.e.flash.sign(flashClaims{Flash: c.s.flash})
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
+func (c *viewChannel) takeNav() *navigation {
+	n := c.s.nav
+	c.s.nav = nil
+	return n
+}
+
+type liveEvent struct {
+	Type  string          `json:"type"`
+	Event string          `json:"event"`
+	Value json.RawMessage `json:"value"`
+	CID   *int            `json:"cid"`
+	Meta  map[string]any  `json:"meta"`
+	URL   string          `json:"url"`
+	CIDs  []int           `json:"cids"`
+}
+
+// HandleIn handles the view's events; every one gets a reply.
+func (c *viewChannel) HandleIn(ch *transport.Channel, msg transport.Message) *transport.Reply {
+	if msg.Binary {
+		r := transport.ErrorReason("binary frames are not accepted on a live view topic")
+		return &r
+	}
+	var ev liveEvent
+	if err := json.Unmarshal(msg.Payload, &ev); err != nil {
+		r := transport.ErrorReason("malformed payload")
+		return &r
+	}
+	var resp map[string]any
+	switch msg.Event {
+	case "event":
+		c.e.stats.Events.Add(1)
+		resp = c.handleEvent(ev)
+	case "live_patch":
+		resp = c.handleLivePatch(ev.URL)
+	case "cids_will_destroy":
+		resp = map[string]any{}
+	case "cids_destroyed":
+		resp = map[string]any{"cids": ev.CIDs}
+		if ev.CIDs == nil {
+			resp["cids"] = []int{}
+		}
+	default:
+		// Unknown events are answered, never left to time out (which
+		// would make the client reload the page).
+		c.e.log.Warn("live view: unknown event", "event", msg.Event, "view", c.rt.name)
+		r := transport.ErrorReason("unknown event " + msg.Event)
+		return &r
+	}
+	r := transport.OK(resp)
+	return &r
+}
+
+func (c *viewChannel) handleEvent(ev liveEvent) map[string]any {
+	if ev.Event == "lv:clear-flash" {
+		var v struct {
+			Key string `json:"key"`
+		}
+		_ = json.Unmarshal(ev.Value, &v)
+		c.s.ClearFlash(v.Key)
+		return c.afterCallback(nil)
+	}
+	e := Event{Type: ev.Type, Name: ev.Event}
+	if ev.CID != nil {
+		e.CID = *ev.CID
+	}
+	switch ev.Type {
+	case "form":
+		var s string
+		if err := json.Unmarshal(ev.Value, &s); err == nil {
+			e.Value, _ = DecodeForm(s)
+		}
+		if e.Value == nil {
+			e.Value = Params{}
+		}
+		for k, v := range ev.Meta {
+			if m, ok := v.(map[string]any); ok {
+				e.Value[k] = fromJSON(m)
+			} else if s, ok := v.(string); ok {
+				e.Value[k] = s
+			} else {
+				e.Value[k] = v
+			}
+		}
+		if t := e.Value.Get("_target"); t != "" && t != "undefined" {
+			e.Target = KeyPath(t)
+		}
+	default:
+		var m map[string]any
+		if json.Unmarshal(ev.Value, &m) == nil {
+			e.Value = fromJSON(m)
+		} else {
+			e.Value = Params{}
+		}
+	}
+	h, ok := c.view.(EventHandler)
+	if !ok {
+		c.e.log.Warn("live view has no HandleEvent", "view", c.rt.name, "event", e.Name)
+		return map[string]any{}
+	}
+	err := c.call(func() error { return h.HandleEvent(c.s, e) })
+	return c.afterCallback(err)
+}
+
+func (c *viewChannel) handleLivePatch(raw string) map[string]any {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return map[string]any{"link_redirect": true}
+	}
+	rt, pathP := c.e.match(u)
+	if rt != c.rt {
+		return map[string]any{"link_redirect": true}
+	}
+	c.s.url = u
+	// Phoenix clears flash on live patch.
+	err = c.runParams(pathP, u)
+	return c.afterCallback(err)
+}
+
+func (c *viewChannel) runParams(pathP Params, u *url.URL) error {
+	ph, ok := c.view.(ParamsHandler)
+	if !ok {
+		return nil
+	}
+	return c.call(func() error { return ph.HandleParams(c.s, u, allParams(pathP, u)) })
+}
+
+// HandleInfo delivers timers, PubSub messages and Send to the view.
+func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
+	if _, ok := msg.(closeMsg); ok {
+		ch.Close()
+		return
+	}
+	h, ok := c.view.(InfoHandler)
+	if !ok {
+		return
+	}
+	err := c.call(func() error { return h.HandleInfo(c.s, msg) })
+	resp := c.afterCallback(err)
+	for _, k := range []string{"live_patch", "live_redirect", "redirect"} {
+		if v, ok := resp[k]; ok {
+			ch.Push(k, v)
+		}
+	}
+	if d, ok := resp["diff"]; ok {
+		ch.Push("diff", d)
+	}
+}
+
+// afterCallback applies navigation, re-renders and diffs. The result is the
+// event reply's response (or what HandleInfo pushes).
+func (c *viewChannel) afterCallback(cbErr error) map[string]any {
+	resp := map[string]any{}
+	if cbErr != nil {
+		c.e.log.Error("live view callback failed", "view", c.rt.name, "id", c.s.id, "error", cbErr)
+		c.s.PutFlash("error", "Something went wrong: "+cbErr.Error()+" (request "+c.s.requestID+")")
+	}
+	if nav := c.takeNav(); nav != nil {
+		switch nav.kind {
+		case navPatch:
+			u, err := c.s.url.Parse(nav.to)
+			if err == nil {
+				if rt, pathP := c.e.match(u); rt == c.rt {
+					c.s.url = u
+					if err := c.runParams(pathP, u); err != nil {
+						c.e.log.Error("HandleParams failed after push_patch", "view", c.rt.name, "error", err)
+					}
+					resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+				} else {
+					c.e.log.Error("push_patch to a URL of another view; use PushNavigate", "view", c.rt.name, "to", nav.to)
+				}
+			}
+		case navNavigate:
+			r := map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+			if tok := c.flashToken(); tok != "" {
+				r["flash"] = tok
+			}
+			resp["live_redirect"] = r
+			return resp
+		case navRedirect:
+			r := map[string]any{"to": nav.to}
+			if tok := c.flashToken(); tok != "" {
+				r["flash"] = tok
+			}
+			resp["redirect"] = r
+			// The view ends after a full redirect, as in Phoenix.
+			ch := c.ch
+			ch.SendAfter(0, closeMsg{})
+			return resp
+		}
+	}
+	n, err := c.render()
+	if err != nil {
+		c.e.log.Error("live view render failed", "view", c.rt.name, "error", err)
+		c.view = &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
+		n, _ = c.render()
+	}
+	diff := c.enc.Diff(c.last, n)
+	c.last = n
+	if c.s.titleDirty && c.s.title != c.lastTitle {
+		diff = tree.AppendMember(diff, "t", tree.AppendString(nil, c.s.title))
+		c.lastTitle = c.s.title
+	}
+	c.s.titleDirty = false
+	diff = c.appendEvents(diff)
+	if diff != nil {
+		resp["diff"] = json.RawMessage(diff)
+		c.e.stats.DiffBytesOut.Add(int64(len(diff)))
+	}
+	return resp
+}
+
+type closeMsg struct{}
+
+func (c *viewChannel) appendEvents(obj []byte) []byte {
+	if len(c.s.events) == 0 {
+		return obj
+	}
+	b, err := json.Marshal(c.s.events)
+	c.s.events = nil
+	if err != nil {
+		c.e.log.Error("push_event payload not encodable", "error", err)
+		return obj
+	}
+	return tree.AppendMember(obj, "e", b)
+}
+
+// Terminate ends the view: subscriptions are cancelled (timers and the
+// context end with the channel).
+func (c *viewChannel) Terminate(ch *transport.Channel, reason error) {
+	if c.s == nil {
+		return
+	}
+	if t, ok := c.view.(Terminator); ok {
+		_ = c.call(func() error { t.Terminate(c.s, reason); return nil })
+	}
+	c.s.end()
+	if c.joined {
+		c.e.stats.Views.Add(-1)
+	}
+	if !errors.Is(reason, transport.ErrLeft) && !errors.Is(reason, transport.ErrSocketClosed) && !strings.Contains(fmt.Sprint(reason), "closed") {
+		c.e.log.Debug("live view ended", "view", c.rt.name, "reason", reason)
+	}
+}

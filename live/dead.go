@@ -1,0 +1,207 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+
+	"github.com/cortex-cinegraph/golive/live/tree"
+	"github.com/cortex-cinegraph/golive/transport"
+)
+
+// Cookies the client sets before a full navigation (PROTOCOL.md §5.4, §9).
+const (
+	flashCookie  = "__phoenix_flash__"
+	reloadCookie = "__phoenix_reload_status__"
+)
+
+// serveDead renders a live route over plain HTTP: the whole page, readable
+// without JavaScript, with the signed tokens the client joins with.
+func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
+	e.stats.DeadRenders.Add(1)
+	sess := e.cfg.Sessions.Ensure(w, r)
+	reqID := requestID(r)
+	flash := e.takeFlashCookie(w, r)
+	u := *r.URL
+	u.Scheme, u.Host = "http", r.Host
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	id := newViewID()
+	s := &Socket{e: e, id: id, ctx: r.Context(), url: &u, session: sess.Values, requestID: reqID, flash: flash}
+	view := rt.factory()
+	params := allParams(pathParams(r, rt), &u)
+	status := http.StatusOK
+	err := callSafe(func() error {
+		if rt.ls.OnMount != nil {
+			if err := rt.ls.OnMount(s, params); err != nil {
+				return err
+			}
+		}
+		if err := view.Mount(s, params); err != nil {
+			return err
+		}
+		if ph, ok := view.(ParamsHandler); ok && s.nav == nil {
+			return ph.HandleParams(s, &u, params)
+		}
+		return nil
+	})
+	if nav := s.nav; nav != nil {
+		if nav.kind != navPatch || err == nil {
+			if len(s.flash) > 0 {
+				e.setFlashCookie(w, s.flash)
+			}
+			http.Redirect(w, r, nav.to, http.StatusFound)
+			return
+		}
+	}
+	if err != nil {
+		e.stats.MountErrors.Add(1)
+		e.log.Error("live view mount failed in dead render", "view", rt.name, "path", r.URL.Path, "request_id", reqID, "error", err)
+		view = &errorView{err: err, requestID: reqID, view: rt.name}
+		status = statusOf(err)
+	}
+	ctx := context.WithValue(r.Context(), socketKey{}, s)
+	var n *tree.Node
+	if rerr := callSafe(func() (err error) { n, err = tree.Render(ctx, view.Render()); return err }); rerr != nil {
+		e.log.Error("live view render failed in dead render", "view", rt.name, "request_id", reqID, "error", rerr)
+		view = &errorView{err: rerr, requestID: reqID, view: rt.name}
+		n, _ = tree.Render(ctx, view.Render())
+		status = http.StatusInternalServerError
+	}
+	sessTok, err1 := e.tokens.sign(sessionClaims{ID: id, View: rt.name, LiveSession: rt.ls.name, Session: sess.Values})
+	staticTok, err2 := e.static.sign(staticClaims{ID: id, Flash: s.flash})
+	if err := errors.Join(err1, err2); err != nil {
+		http.Error(w, "signing tokens: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	body := templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, `<div id="`+id+`" data-phx-main data-phx-session="`+sessTok+`" data-phx-static="`+staticTok+`">`)
+		if err == nil {
+			_, err = io.WriteString(w, n.HTML())
+		}
+		if err == nil {
+			_, err = io.WriteString(w, `</div>`)
+		}
+		return err
+	})
+	page := Page{
+		Title: s.title, CSRFToken: transport.MaskCSRF(sess.CSRF), Script: e.cfg.Script,
+		Stylesheet: e.cfg.Stylesheet, Body: body, Request: r,
+	}
+	var buf bytes.Buffer
+	if err := e.cfg.Layout(page).Render(ctx, &buf); err != nil {
+		http.Error(w, "rendering layout: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Request-Id", reqID)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// StatusError lets Mount choose the HTTP status of the dead render (e.g.
+// 404 for an unknown slug).
+type StatusError struct {
+	Status int
+	Err    error
+}
+
+func (e *StatusError) Error() string { return e.Err.Error() }
+func (e *StatusError) Unwrap() error { return e.Err }
+
+func statusOf(err error) int {
+	var se *StatusError
+	if errors.As(err, &se) && se.Status >= 400 {
+		return se.Status
+	}
+	return http.StatusInternalServerError
+}
+
+func callSafe(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v}
+		}
+	}()
+	return f()
+}
+
+func (e *Engine) takeFlashCookie(w http.ResponseWriter, r *http.Request) map[string]string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return nil
+	}
+	var fc flashClaims
+	if e.flash.verify(v, flashMaxAge, &fc) != nil {
+		return nil
+	}
+	return fc.Flash
+}
+
+func (e *Engine) setFlashCookie(w http.ResponseWriter, flash map[string]string) {
+	tok, err := e.flash.sign(flashClaims{Flash: flash})
+	if err != nil {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: tok, Path: "/", MaxAge: 60, SameSite: http.SameSiteLaxMode})
+}
+
+// defaultLayout is a minimal page for apps that bring no layout.
+func defaultLayout(p Page) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		title := p.Title
+		if title == "" {
+			title = "golive"
+		}
+		_, err := io.WriteString(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`+
+			`<meta name="viewport" content="width=device-width, initial-scale=1">`+
+			`<meta name="csrf-token" content="`+html.EscapeString(p.CSRFToken)+`">`+
+			`<title>`+html.EscapeString(title)+`</title>`+
+			`<link phx-track-static rel="stylesheet" href="`+html.EscapeString(p.Stylesheet)+`">`+
+			`<script defer phx-track-static type="text/javascript" src="`+html.EscapeString(p.Script)+`"></script>`+
+			`</head><body>`)
+		if err != nil {
+			return err
+		}
+		if err := p.Body.Render(ctx, w); err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, `</body></html>`)
+		return err
+	})
+}
+
+// errorView replaces a view whose Mount, HandleParams or Render failed, so
+// the person sees the failure (with a request id to quote) instead of an
+// endless progress bar.
+type errorView struct {
+	err       error
+	requestID string
+	view      string
+}
+
+func (v *errorView) Mount(*Socket, Params) error { return nil }
+
+func (v *errorView) Render() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, `<div class="live-error" role="alert" data-live-error="mount">`+
+			`<h2>This page could not be loaded</h2><p>`+html.EscapeString(v.err.Error())+`</p>`+
+			`<p>Request id: <code>`+html.EscapeString(v.requestID)+`</code></p></div>`)
+		return err
+	})
+}
+

@@ -1,0 +1,15 @@
+// Package examples holds the small demo views served by `make run` under
+// /examples: the counter (the smallest live view, also the benchmark page).
+package examples
+
+import (
+	"net/http"
+
+	"github.com/cortex-cinegraph/golive/live"
+)
+
+// Register mounts the examples on mux in the live_session "examples".
+func Register(e *live.Engine, mux *http.ServeMux) {
+	ls := e.Session("examples")
+	ls.Handle(mux, "GET /examples/counter", "examples.counter", func() live.View { return &Counter{} })
+}

@@ -1,0 +1,236 @@
+package live
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/cortex-cinegraph/golive/transport"
+)
+
+// View is a live view: a Go value holding the view's state in its own
+// fields, rendered by a plain templ component. Every callback of one view
+// runs on that view's goroutine, one at a time, so fields need no locks.
+//
+// There is no assigns map: change tracking happens on the rendered tree,
+// so an unchanged value is never resent however the state is kept.
+type View interface {
+	// Mount runs twice per page view: for the dead render (s.Connected()
+	// false) and again when the browser joins (true). p holds path and
+	// query parameters. A returned error is shown to the person.
+	Mount(s *Socket, p Params) error
+	// Render returns the view's markup.
+	Render() templ.Component
+}
+
+// ParamsHandler views handle URL changes: after Mount, and on every live
+// patch of the view's own route.
+type ParamsHandler interface {
+	HandleParams(s *Socket, u *url.URL, p Params) error
+}
+
+// EventHandler views handle client events (phx-click, phx-change, …).
+type EventHandler interface {
+	HandleEvent(s *Socket, e Event) error
+}
+
+// InfoHandler views handle messages from timers, PubSub and goroutines.
+type InfoHandler interface {
+	HandleInfo(s *Socket, msg any) error
+}
+
+// Terminator views clean up when the view ends.
+type Terminator interface {
+	Terminate(s *Socket, reason error)
+}
+
+// Event is a client event.
+type Event struct {
+	Type  string // click, form, keyup, keydown, focus, blur, hook, …
+	Name  string // the phx-* attribute value
+	Value Params // phx-value-* and value; for forms the decoded fields
+	// Target is the path of the changed input for form events
+	// (_target, e.g. ["filters", "year"]), else nil.
+	Target []string
+	// CID is the live component the event targets, 0 for the view.
+	CID int
+}
+
+// Socket is a view's handle on its connection: navigation, flash, title,
+// timers and subscriptions. It is only used from the view's callbacks.
+type Socket struct {
+	e         *Engine
+	id        string
+	connected bool
+	ctx       context.Context
+	ch        *transport.Channel
+	url       *url.URL
+	session   map[string]string
+	requestID string
+
+	flash      map[string]string
+	title      string
+	titleDirty bool
+	nav        *navigation
+	events     [][]any
+	subs       []func()
+	mounts     int
+}
+
+type navKind int
+
+const (
+	navPatch navKind = iota + 1
+	navNavigate
+	navRedirect
+)
+
+type navigation struct {
+	kind    navKind
+	to      string
+	replace bool
+}
+
+// Connected reports whether the view runs over a live connection (false
+// during the dead render).
+func (s *Socket) Connected() bool { return s.connected }
+
+// ID is the view's id (its DOM id and topic suffix).
+func (s *Socket) ID() string { return s.id }
+
+// Context ends when the view ends; pass it to queries and goroutines.
+func (s *Socket) Context() context.Context { return s.ctx }
+
+// URL is the view's current URL.
+func (s *Socket) URL() *url.URL { return s.url }
+
+// Session returns the session data bound into the page (e.g. user id).
+func (s *Socket) Session() map[string]string { return s.session }
+
+// RequestID identifies the page request in logs and error messages.
+func (s *Socket) RequestID() string { return s.requestID }
+
+// Mounts is how many times this view has mounted over a connection
+// before (0 on the first join; ≥1 on rejoins after a reconnect).
+func (s *Socket) Mounts() int { return s.mounts }
+
+// PutFlash sets a flash message of kind ("info", "error"), shown by the
+// [Flash] component and kept across live navigation.
+func (s *Socket) PutFlash(kind, msg string) {
+	if s.flash == nil {
+		s.flash = map[string]string{}
+	}
+	s.flash[kind] = msg
+}
+
+// Flash returns the flash message of kind.
+func (s *Socket) Flash(kind string) string { return s.flash[kind] }
+
+// ClearFlash removes one kind, or all with "".
+func (s *Socket) ClearFlash(kind string) {
+	if kind == "" {
+		s.flash = nil
+		return
+	}
+	delete(s.flash, kind)
+}
+
+// SetTitle sets the page title (document.title).
+func (s *Socket) SetTitle(t string) {
+	if t != s.title {
+		s.title, s.titleDirty = t, true
+	}
+}
+
+// PushPatch changes the URL within this view: HandleParams runs with the
+// new URL and the browser history gets an entry (or is replaced).
+func (s *Socket) PushPatch(to string, replace bool) {
+	s.nav = &navigation{kind: navPatch, to: to, replace: replace}
+}
+
+// PushNavigate navigates to another view of the same live_session without
+// a page load (across live_sessions the client does a full load).
+func (s *Socket) PushNavigate(to string, replace bool) {
+	s.nav = &navigation{kind: navNavigate, to: to, replace: replace}
+}
+
+// Redirect does a full page navigation and ends the view.
+func (s *Socket) Redirect(to string) { s.nav = &navigation{kind: navRedirect, to: to} }
+
+// PushEvent sends an event to the client: hooks' handleEvent and window
+// "phx:<name>" listeners receive payload.
+func (s *Socket) PushEvent(name string, payload any) {
+	s.events = append(s.events, []any{name, payload})
+}
+
+// Timer is a cancellable delayed message (see [Socket.SendAfter]).
+type Timer struct{ t *transport.Timer }
+
+// Stop cancels the timer; it reports whether the message was still pending.
+func (t *Timer) Stop() bool {
+	if t == nil || t.t == nil {
+		return false
+	}
+	return t.t.Stop()
+}
+
+// SendAfter delivers msg to HandleInfo after d. The timer ends with the
+// view. During the dead render it does nothing.
+func (s *Socket) SendAfter(d time.Duration, msg any) *Timer {
+	if s.ch == nil {
+		return &Timer{}
+	}
+	return &Timer{t: s.ch.SendAfter(d, msg)}
+}
+
+// Send delivers msg to HandleInfo through the view's mailbox. It is safe
+// to call from any goroutine (keep the Socket from Mount for that) and
+// reports false once the view has ended.
+func (s *Socket) Send(msg any) bool {
+	if s.ch == nil {
+		return false
+	}
+	return s.ch.Send(msg)
+}
+
+// Subscribe delivers every message published on topic to HandleInfo until
+// the view ends. Only connected views subscribe; during the dead render it
+// does nothing, as in Phoenix.
+func (s *Socket) Subscribe(topic string) {
+	if s.ch == nil {
+		return
+	}
+	ch := s.ch
+	cancel := s.e.pubsub.Subscribe(topic, func(msg any) { ch.Send(msg) })
+	s.subs = append(s.subs, cancel)
+}
+
+// Publish sends msg to topic's subscribers.
+func (s *Socket) Publish(topic string, msg any) error {
+	return s.e.pubsub.Publish(s.ctx, topic, msg)
+}
+
+func (s *Socket) end() {
+	for _, c := range s.subs {
+		c()
+	}
+	s.subs = nil
+}
+
+type socketKey struct{}
+
+// SocketFrom returns the Socket a view is rendering for (templ components
+// read flash and connection state through it), or nil.
+func SocketFrom(ctx context.Context) *Socket {
+	s, _ := ctx.Value(socketKey{}).(*Socket)
+	return s
+}
+
+func flashOf(ctx context.Context, kind string) string {
+	if s := SocketFrom(ctx); s != nil {
+		return s.Flash(kind)
+	}
+	return ""
+}
