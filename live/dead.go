@@ -204,4 +204,3 @@ func (v *errorView) Render() templ.Component {
 		return err
 	})
 }
-

@@ -51,10 +51,12 @@ func DecodeText(data []byte) (Message, error) {
 	if m.Ref, err = decodeRef(parts[1]); err != nil {
 		return Message{}, fmt.Errorf("%w: ref: %v", ErrMalformedFrame, err)
 	}
-	if err := json.Unmarshal(parts[2], &m.Topic); err != nil {
+	// json.Unmarshal turns null into "" without an error, so a null topic
+	// or event must be refused explicitly.
+	if err := json.Unmarshal(parts[2], &m.Topic); err != nil || isNull(parts[2]) {
 		return Message{}, fmt.Errorf("%w: topic must be a string", ErrMalformedFrame)
 	}
-	if err := json.Unmarshal(parts[3], &m.Event); err != nil {
+	if err := json.Unmarshal(parts[3], &m.Event); err != nil || isNull(parts[3]) {
 		return Message{}, fmt.Errorf("%w: event must be a string", ErrMalformedFrame)
 	}
 	p := bytes.TrimSpace(parts[4])
@@ -63,6 +65,10 @@ func DecodeText(data []byte) (Message, error) {
 	}
 	m.Payload = p
 	return m, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
 
 // decodeRef accepts a string, null, or (leniently) a number, which some
