@@ -117,6 +117,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	c.s = &Socket{
 		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u,
 		session: claims.Session, requestID: info.RequestID, flash: flash, mounts: jp.Mounts,
+		comps: &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
 	}
 	c.view = rt.factory()
 	params := allParams(pathP, u)
@@ -137,6 +138,9 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		c.lastTitle = c.s.title
 	}
 	c.s.titleDirty = false
+	if cm := c.s.comps.encode(c.enc); cm != nil {
+		rendered = tree.AppendMember(rendered, "c", cm)
+	}
 	rendered = c.appendEvents(rendered)
 	resp := map[string]any{"rendered": json.RawMessage(rendered), "liveview_version": e.cfg.ClientVersion}
 	if nav := c.takeNav(); nav != nil && nav.kind == navPatch {
@@ -218,6 +222,7 @@ func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
 
 func (c *viewChannel) render() (*tree.Node, error) {
 	ctx := context.WithValue(c.s.ctx, socketKey{}, c.s)
+	c.s.comps.pass++
 	var n *tree.Node
 	err := c.call(func() (err error) {
 		n, err = tree.Render(ctx, c.view.Render())
@@ -281,12 +286,10 @@ func (c *viewChannel) HandleIn(ch *transport.Channel, msg transport.Message) *tr
 	case "live_patch":
 		resp = c.handleLivePatch(ev.URL)
 	case "cids_will_destroy":
+		c.s.comps.willDestroy(ev.CIDs)
 		resp = map[string]any{}
 	case "cids_destroyed":
-		resp = map[string]any{"cids": ev.CIDs}
-		if ev.CIDs == nil {
-			resp["cids"] = []int{}
-		}
+		resp = map[string]any{"cids": c.s.comps.destroy(ev.CIDs)}
 	default:
 		// Unknown events are answered, never left to time out (which
 		// would make the client reload the page).
@@ -339,6 +342,16 @@ func (c *viewChannel) handleEvent(ev liveEvent) map[string]any {
 		} else {
 			e.Value = Params{}
 		}
+	}
+	if e.CID != 0 {
+		cs := c.s.comps.byCID[e.CID]
+		h, ok := cs.handler()
+		if !ok {
+			c.e.log.Warn("event for an unknown component or one without HandleEvent", "view", c.rt.name, "cid", e.CID, "event", e.Name)
+			return map[string]any{}
+		}
+		err := c.call(func() error { return h.HandleEvent(c.s, e) })
+		return c.afterComponent(cs, err)
 	}
 	h, ok := c.view.(EventHandler)
 	if !ok {
@@ -449,6 +462,9 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 		c.lastTitle = c.s.title
 	}
 	c.s.titleDirty = false
+	if cm := c.s.comps.encode(c.enc); cm != nil {
+		diff = tree.AppendMember(diff, "c", cm)
+	}
 	diff = c.appendEvents(diff)
 	if diff != nil {
 		resp["diff"] = json.RawMessage(diff)
@@ -458,6 +474,37 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 }
 
 type closeMsg struct{}
+
+func (cs *compState) handler() (ComponentEventHandler, bool) {
+	if cs == nil {
+		return nil, false
+	}
+	h, ok := cs.comp.(ComponentEventHandler)
+	return h, ok
+}
+
+// afterComponent re-renders only the component an event targeted; a
+// navigation it asked for is handled as for the view.
+func (c *viewChannel) afterComponent(cs *compState, cbErr error) map[string]any {
+	if cbErr != nil || c.s.nav != nil {
+		return c.afterCallback(cbErr)
+	}
+	ctx := context.WithValue(c.s.ctx, socketKey{}, c.s)
+	c.s.comps.pass++
+	if err := c.call(func() error { return c.s.comps.render(ctx, cs) }); err != nil {
+		return c.afterCallback(err)
+	}
+	resp := map[string]any{}
+	var diff []byte
+	if cm := c.s.comps.encode(c.enc); cm != nil {
+		diff = tree.AppendMember(nil, "c", cm)
+	}
+	diff = c.appendEvents(diff)
+	if diff != nil {
+		resp["diff"] = json.RawMessage(diff)
+	}
+	return resp
+}
 
 func (c *viewChannel) appendEvents(obj []byte) []byte {
 	if len(c.s.events) == 0 {

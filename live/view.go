@@ -77,6 +77,7 @@ type Socket struct {
 	events     [][]any
 	subs       []func()
 	mounts     int
+	comps      *components // nil during the dead render
 }
 
 type navKind int

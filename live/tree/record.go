@@ -48,6 +48,7 @@ const (
 	evListOpen
 	evRow
 	evListClose
+	evCID
 )
 
 type event struct {
@@ -116,6 +117,14 @@ func (r *Recorder) Row(w io.Writer) { r.mark(w, evRow) }
 
 // ListClose ends the comprehension.
 func (r *Recorder) ListClose(w io.Writer) { r.mark(w, evListClose) }
+
+// Component records a live component's cid as a dynamic of the current
+// node; the component's own tree travels separately (the "c" map).
+func (r *Recorder) Component(w io.Writer, cid int) {
+	if r.mine(w) {
+		r.evs = append(r.evs, event{kind: evCID, pos: len(r.buf), n: cid})
+	}
+}
 
 // Render renders c with recording and returns its tree.
 func Render(ctx context.Context, c templ.Component) (*Node, error) {

@@ -60,6 +60,8 @@ func (r *Recorder) Build() *Node {
 			b.row()
 		case evListClose:
 			b.closeTo(true)
+		case evCID:
+			b.top().addDyn(Dyn{CID: ev.n})
 		}
 	}
 	if pos < len(r.buf) {
