@@ -201,14 +201,20 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 	return transport.Reply{}, false
 }
 
-// call runs a view callback, turning a panic into an error with the stack
-// logged, so one view's bug never takes down its socket or the server.
+// call runs a view callback. During the join a panic becomes an error (the
+// person sees the error view; the client does not loop). Once joined, a
+// panic is logged with the view and its stack and then ends this view's
+// channel only (the transport sends phx_error; the client rejoins and the
+// view mounts afresh), never the socket or the server.
 func (c *viewChannel) call(f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			c.e.stats.Crashes.Add(1)
 			c.e.log.Error("live view panicked", "view", c.rt.name, "id", c.s.id, "panic", fmt.Sprint(v),
 				"stack", string(debug.Stack()))
+			if c.joined {
+				panic(v)
+			}
 			err = &PanicError{Value: v}
 		}
 	}()
@@ -310,7 +316,7 @@ func (c *viewChannel) handleEvent(ev liveEvent) map[string]any {
 		c.s.ClearFlash(v.Key)
 		return c.afterCallback(nil)
 	}
-	e := Event{Type: ev.Type, Name: ev.Event}
+	e := Event{Type: ev.Type, Name: ev.Event, Raw: ev.Value}
 	if ev.CID != nil {
 		e.CID = *ev.CID
 	}
@@ -507,6 +513,15 @@ func (c *viewChannel) afterComponent(cs *compState, cbErr error) map[string]any 
 }
 
 func (c *viewChannel) appendEvents(obj []byte) []byte {
+	if c.s.hasReply {
+		// A hook reply rides at the top level as "r".
+		if b, err := json.Marshal(c.s.reply); err == nil {
+			obj = tree.AppendMember(obj, "r", b)
+		} else {
+			c.e.log.Error("hook reply not encodable", "error", err)
+		}
+		c.s.reply, c.s.hasReply = nil, false
+	}
 	if len(c.s.events) == 0 {
 		return obj
 	}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"time"
 
@@ -56,6 +57,8 @@ type Event struct {
 	Target []string
 	// CID is the live component the event targets, 0 for the view.
 	CID int
+	// Raw is the event's value as sent (hook events may send any JSON).
+	Raw json.RawMessage
 }
 
 // Socket is a view's handle on its connection: navigation, flash, title,
@@ -78,6 +81,9 @@ type Socket struct {
 	subs       []func()
 	mounts     int
 	comps      *components // nil during the dead render
+	streamRefs int
+	reply      any
+	hasReply   bool
 }
 
 type navKind int
@@ -165,6 +171,16 @@ func (s *Socket) Redirect(to string) { s.nav = &navigation{kind: navRedirect, to
 func (s *Socket) PushEvent(name string, payload any) {
 	s.events = append(s.events, []any{name, payload})
 }
+
+// PushEventBeforePatch is PushEvent, dispatched before the DOM patch of
+// the same diff (clients 1.1.18+; older ones dispatch after).
+func (s *Socket) PushEventBeforePatch(name string, payload any) {
+	s.events = append(s.events, []any{name, payload, true})
+}
+
+// ReplyHook sets the value a hook's pushEvent promise resolves with, for
+// the hook event being handled.
+func (s *Socket) ReplyHook(v any) { s.reply, s.hasReply = v, true }
 
 // Timer is a cancellable delayed message (see [Socket.SendAfter]).
 type Timer struct{ t *transport.Timer }

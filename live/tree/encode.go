@@ -175,6 +175,10 @@ func (w *writer) fullDyn(d Dyn) {
 func (w *writer) neutral(l *List) bool { return w.enc == Neutral || l.Statics == nil }
 
 func (w *writer) fullList(l *List) {
+	if l.Stream != nil {
+		w.streamList(l, true)
+		return
+	}
 	if w.neutral(l) {
 		o := w.open()
 		for i, r := range l.Rows {
@@ -210,6 +214,74 @@ func (w *writer) fullList(l *List) {
 		w.b = strconv.AppendInt(w.b, int64(len(l.Rows)), 10)
 		k.close()
 	}
+	o.close()
+}
+
+// streamList writes a stream comprehension: only the inserted rows (always
+// whole: the client drops stream rows after patching) and the "stream"
+// instructions. Streams need a list format, so Neutral uses the keyed one.
+func (w *writer) streamList(l *List, withStatics bool) {
+	o := w.open()
+	if withStatics {
+		o.key("s")
+		if l.Statics != nil {
+			w.statics(l.Statics)
+		} else {
+			w.b = append(w.b, `[""]`...)
+		}
+	}
+	if w.enc == DList {
+		o.key("d")
+		w.dRows(l)
+	} else {
+		o.key("k")
+		k := w.open()
+		for i, r := range l.Rows {
+			k.key(strconv.Itoa(i))
+			w.fullRow(r)
+		}
+		k.key("kc")
+		w.b = strconv.AppendInt(w.b, int64(len(l.Rows)), 10)
+		k.close()
+	}
+	o.key("stream")
+	st := l.Stream
+	w.b = append(w.b, '[')
+	w.b = AppendString(w.b, st.Ref)
+	w.b = append(w.b, ",["...)
+	for i, in := range st.Inserts {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = append(w.b, '[')
+		w.b = AppendString(w.b, in.DOMID)
+		w.b = append(w.b, ',')
+		w.b = strconv.AppendInt(w.b, int64(in.At), 10)
+		w.b = append(w.b, ',')
+		if in.Limit != nil {
+			w.b = strconv.AppendInt(w.b, int64(*in.Limit), 10)
+		} else {
+			w.b = append(w.b, "null"...)
+		}
+		if w.enc != DList {
+			// The fourth element (update_only) arrived in 1.1.
+			w.b = append(w.b, ',')
+			w.b = strconv.AppendBool(w.b, in.UpdateOnly)
+		}
+		w.b = append(w.b, ']')
+	}
+	w.b = append(w.b, "],["...)
+	for i, id := range st.Deletes {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = AppendString(w.b, id)
+	}
+	w.b = append(w.b, ']')
+	if st.Reset {
+		w.b = append(w.b, ",true"...)
+	}
+	w.b = append(w.b, ']')
 	o.close()
 }
 
@@ -281,6 +353,17 @@ func (w *writer) diffDyn(old, new Dyn) bool {
 }
 
 func (w *writer) diffList(old, new *List) bool {
+	if new.Stream != nil {
+		if len(new.Rows) == 0 && old.Statics != nil {
+			// Keep the row statics the client has, for the next insert.
+			new.Statics, new.FP = old.Statics, old.FP
+		}
+		if new.Stream.Empty() {
+			return false
+		}
+		w.streamList(new, old.Stream == nil || old.FP != new.FP)
+		return true
+	}
 	if old.FP != new.FP || w.neutral(new) && len(old.Rows) != len(new.Rows) {
 		w.fullList(new)
 		return true

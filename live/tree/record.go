@@ -49,6 +49,7 @@ const (
 	evRow
 	evListClose
 	evCID
+	evStream
 )
 
 type event struct {
@@ -61,8 +62,9 @@ type event struct {
 // and the events that say which of them are statics and where nodes begin
 // and end.
 type Recorder struct {
-	buf []byte
-	evs []event
+	buf     []byte
+	evs     []event
+	streams []*Stream
 }
 
 // Write appends dynamic (or flushed) bytes.
@@ -124,6 +126,17 @@ func (r *Recorder) Component(w io.Writer, cid int) {
 	if r.mine(w) {
 		r.evs = append(r.evs, event{kind: evCID, pos: len(r.buf), n: cid})
 	}
+}
+
+// MarkStream makes the comprehension being opened a stream with meta. It
+// is called from the loop's range expression (Stream.Items(ctx)), right
+// after ListOpen.
+func (r *Recorder) MarkStream(meta *Stream) {
+	if r == nil {
+		return
+	}
+	r.streams = append(r.streams, meta)
+	r.evs = append(r.evs, event{kind: evStream, pos: len(r.buf), n: len(r.streams) - 1})
 }
 
 // Render renders c with recording and returns its tree.

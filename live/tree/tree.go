@@ -33,7 +33,29 @@ type List struct {
 	FP      uint64
 	Rows    []*Node
 	Keys    []string // a key per row: its root element's id, else its index
+	// Stream, when set, makes this comprehension a stream: Rows are only
+	// the items inserted since the last render (the server keeps no copy).
+	Stream *Stream
 }
+
+// Stream is the metadata of a stream comprehension (PROTOCOL.md §6.3).
+type Stream struct {
+	Ref     string
+	Inserts []StreamInsert // one per row, in row order
+	Deletes []string       // dom ids
+	Reset   bool
+}
+
+// StreamInsert says where the client puts one inserted row.
+type StreamInsert struct {
+	DOMID      string
+	At         int  // -1 append, 0 prepend, n index
+	Limit      *int // keep at most this many children (negative: from the end)
+	UpdateOnly bool // only update an existing element (1.1+)
+}
+
+// Empty reports whether the stream has nothing to tell the client.
+func (s *Stream) Empty() bool { return len(s.Inserts) == 0 && len(s.Deletes) == 0 && !s.Reset }
 
 // Build turns the recorded events into a tree.
 func (r *Recorder) Build() *Node {
@@ -62,6 +84,10 @@ func (r *Recorder) Build() *Node {
 			b.closeTo(true)
 		case evCID:
 			b.top().addDyn(Dyn{CID: ev.n})
+		case evStream:
+			if f := &b.stack[len(b.stack)-1]; f.list != nil && f.list.row == nil && len(f.list.rows) == 0 {
+				f.list.stream = r.streams[ev.n]
+			}
 		}
 	}
 	if pos < len(r.buf) {
@@ -100,8 +126,9 @@ func (p *partial) finish() *Node {
 }
 
 type listPartial struct {
-	rows []*Node
-	row  *partial
+	rows   []*Node
+	row    *partial
+	stream *Stream
 }
 
 type frame struct {
@@ -163,7 +190,9 @@ func (b *builder) pop() {
 	if l.row != nil {
 		l.rows = append(l.rows, l.row.finish())
 	}
-	parent.addDyn(Dyn{List: newList(l.rows)})
+	nl := newList(l.rows)
+	nl.Stream = l.stream
+	parent.addDyn(Dyn{List: nl})
 }
 
 func newList(rows []*Node) *List {
