@@ -3,9 +3,10 @@
 import { Socket, LongPoll } from "phoenix"
 import { LiveSocket } from "phoenix_live_view"
 import topbar from "topbar"
+import { Hooks as AppHooks } from "./hooks"
 
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
-const Hooks = window.liveHooks || {}
+const Hooks = { ...AppHooks, ...(window.liveHooks || {}) }
 
 const opts = {
   longPollFallbackMs: 2500,
