@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/cortex-cinegraph/golive/live/tree"
 	"github.com/cortex-cinegraph/golive/transport"
@@ -26,6 +27,11 @@ type viewChannel struct {
 	// lastTitle is the title the client has.
 	lastTitle string
 	joined    bool
+	retry     struct {
+		attempt int
+		params  Params
+		view    *errorView
+	}
 }
 
 type joinPayload struct {
@@ -57,6 +63,11 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	fail := func(r transport.Reply, why string, args ...any) transport.Reply {
 		e.stats.JoinErrors.Add(1)
 		log.Warn("live view join refused: "+why, args...)
+		cause := transport.CauseJoinStale
+		if m, ok := r.Response.(map[string]string); ok && m["reason"] == "unauthorized" {
+			cause = transport.CauseJoinUnauthorized
+		}
+		ch.Socket.RecordFailure(cause, why, "")
 		return r
 	}
 	var p joinPayload
@@ -194,11 +205,101 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 		return transport.Error(resp), true
 	}
 	if err != nil {
-		c.e.stats.MountErrors.Add(1)
-		log.Error("live view mount failed", "view", c.rt.name, "error", err)
-		c.view = &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
+		c.mountFailed(err, params)
 	}
 	return transport.Reply{}, false
+}
+
+// mountFailed swaps in the error view, records the failure, and for a
+// transient error (database down, timeout) schedules a retry with backoff
+// and a visible countdown.
+func (c *viewChannel) mountFailed(err error, params Params) {
+	c.e.stats.MountErrors.Add(1)
+	cause := transport.CauseMountError
+	var pe *PanicError
+	switch {
+	case errors.As(err, &pe):
+		cause = transport.CauseMountPanic
+	case IsUnavailable(err):
+		cause = transport.CauseDatabase
+	}
+	c.e.log.Error("live view mount failed", "view", c.rt.name, "id", c.s.id, "cause", cause,
+		"request_id", c.s.requestID, "error", err)
+	c.ch.Socket.RecordFailure(cause, err.Error(), c.rt.name)
+	ev := &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
+	if IsTransient(err) {
+		c.retry.attempt++
+		c.retry.params = params
+		ev.retryIn = retryDelay(c.retry.attempt)
+		c.retry.view = ev
+		c.ch.SendAfter(time.Second, retryTick{})
+	}
+	c.view = ev
+}
+
+type retryTick struct{}
+
+func retryDelay(attempt int) int {
+	delays := []int{2, 5, 10, 30}
+	if attempt-1 < len(delays) {
+		return delays[attempt-1]
+	}
+	return 60
+}
+
+// tickRetry counts the error view down and, at zero, mounts the view again.
+func (c *viewChannel) tickRetry() {
+	ev := c.retry.view
+	if ev == nil || c.view != ev {
+		return
+	}
+	ev.retryIn--
+	if ev.retryIn > 0 {
+		c.ch.SendAfter(time.Second, retryTick{})
+		c.pushRender()
+		return
+	}
+	c.retry.view = nil
+	c.view = c.rt.factory()
+	c.s.nav = nil
+	err := c.callDuringJoin(func() error {
+		if err := c.view.Mount(c.s, c.retry.params); err != nil {
+			return err
+		}
+		if ph, ok := c.view.(ParamsHandler); ok {
+			return ph.HandleParams(c.s, c.s.url, c.retry.params)
+		}
+		return nil
+	})
+	if err != nil {
+		c.mountFailed(err, c.retry.params)
+	} else {
+		c.retry.attempt = 0
+		c.e.log.Info("live view mounted after retry", "view", c.rt.name, "id", c.s.id)
+	}
+	c.pushRender()
+}
+
+// pushRender re-renders and pushes the diff (for server-side changes).
+func (c *viewChannel) pushRender() {
+	resp := c.afterCallback(nil)
+	for _, k := range []string{"live_patch", "live_redirect", "redirect"} {
+		if v, ok := resp[k]; ok {
+			c.ch.Push(k, v)
+		}
+	}
+	if d, ok := resp["diff"]; ok {
+		c.ch.Push("diff", d)
+	}
+}
+
+// callDuringJoin is call with panics turned into errors even after the
+// join (a retried mount is still a mount).
+func (c *viewChannel) callDuringJoin(f func() error) error {
+	joined := c.joined
+	c.joined = false
+	defer func() { c.joined = joined }()
+	return c.call(f)
 }
 
 // call runs a view callback. During the join a panic becomes an error (the
@@ -393,8 +494,12 @@ func (c *viewChannel) runParams(pathP Params, u *url.URL) error {
 
 // HandleInfo delivers timers, PubSub messages and Send to the view.
 func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
-	if _, ok := msg.(closeMsg); ok {
+	switch msg.(type) {
+	case closeMsg:
 		ch.Close()
+		return
+	case retryTick:
+		c.tickRetry()
 		return
 	}
 	h, ok := c.view.(InfoHandler)
@@ -402,15 +507,10 @@ func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
 		return
 	}
 	err := c.call(func() error { return h.HandleInfo(c.s, msg) })
-	resp := c.afterCallback(err)
-	for _, k := range []string{"live_patch", "live_redirect", "redirect"} {
-		if v, ok := resp[k]; ok {
-			ch.Push(k, v)
-		}
+	if err != nil {
+		c.e.log.Error("HandleInfo failed", "view", c.rt.name, "error", err)
 	}
-	if d, ok := resp["diff"]; ok {
-		ch.Push("diff", d)
-	}
+	c.pushRender()
 }
 
 // afterCallback applies navigation, re-renders and diffs. The result is the

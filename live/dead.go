@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -187,20 +189,30 @@ func defaultLayout(p Page) templ.Component {
 
 // errorView replaces a view whose Mount, HandleParams or Render failed, so
 // the person sees the failure (with a request id to quote) instead of an
-// endless progress bar.
+// endless progress bar. For transient errors it counts down to a retry.
 type errorView struct {
 	err       error
 	requestID string
 	view      string
+	retryIn   int // seconds until the next mount attempt; 0: no retry
 }
 
 func (v *errorView) Mount(*Socket, Params) error { return nil }
 
 func (v *errorView) Render() templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		_, err := io.WriteString(w, `<div class="live-error" role="alert" data-live-error="mount">`+
-			`<h2>This page could not be loaded</h2><p>`+html.EscapeString(v.err.Error())+`</p>`+
-			`<p>Request id: <code>`+html.EscapeString(v.requestID)+`</code></p></div>`)
+		kind, title := "mount", "This page could not be loaded"
+		if IsUnavailable(v.err) {
+			kind, title = "unavailable", "A service this page needs is unavailable"
+		}
+		var b strings.Builder
+		b.WriteString(`<div class="live-error" role="alert" data-live-error="` + kind + `">`)
+		b.WriteString(`<h2>` + html.EscapeString(title) + `</h2><p>` + html.EscapeString(v.err.Error()) + `</p>`)
+		if v.retryIn > 0 {
+			b.WriteString(`<p>Retrying in <span id="live-retry-in">` + strconv.Itoa(v.retryIn) + `</span> s…</p>`)
+		}
+		b.WriteString(`<p>Request id: <code>` + html.EscapeString(v.requestID) + `</code></p></div>`)
+		_, err := io.WriteString(w, b.String())
 		return err
 	})
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"time"
 
@@ -250,4 +251,22 @@ func flashOf(ctx context.Context, kind string) string {
 		return s.Flash(kind)
 	}
 	return ""
+}
+
+// ErrUnavailable marks errors of a dependency that is down (the database,
+// an API): wrap with it (fmt.Errorf("…: %w", live.ErrUnavailable)) and a
+// failed mount shows "unavailable" and retries by itself.
+var ErrUnavailable = errors.New("service unavailable")
+
+// IsUnavailable reports whether err says a dependency is down.
+func IsUnavailable(err error) bool {
+	var u interface{ Unavailable() bool }
+	return errors.Is(err, ErrUnavailable) || errors.As(err, &u) && u.Unavailable()
+}
+
+// IsTransient reports whether a mount error is worth retrying: a
+// dependency down, a timeout, or an error that says it is temporary.
+func IsTransient(err error) bool {
+	var t interface{ Temporary() bool }
+	return IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &t) && t.Temporary()
 }

@@ -124,11 +124,25 @@ type Channel struct {
 	closed  bool // no more work accepted
 	state   chanState
 	timers  map[*Timer]struct{}
+
+	done     chan struct{} // closed once the channel has ended (after Terminate)
+	doneOnce sync.Once
 }
 
 func newChannel(s *Socket, topic string, joinRef *string, h ChannelHandler) *Channel {
 	ctx, cancel := context.WithCancel(s.ctx)
-	return &Channel{Topic: topic, JoinRef: joinRef, Socket: s, handler: h, ctx: ctx, cancel: cancel}
+	s.srv.liveChannels.Add(1)
+	return &Channel{Topic: topic, JoinRef: joinRef, Socket: s, handler: h, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+}
+
+// ended marks the channel as completely over: Terminate (if due) has
+// returned. Shutdown waits for every channel to get here, and a duplicate
+// join waits for the channel it replaces.
+func (c *Channel) ended() {
+	c.doneOnce.Do(func() {
+		close(c.done)
+		c.Socket.srv.liveChannels.Add(-1)
+	})
 }
 
 // Context is cancelled when the channel ends; goroutines a handler starts
@@ -147,6 +161,9 @@ func (c *Channel) post(f func()) bool {
 		c.mu.Unlock()
 		c.Socket.srv.log.Warn("channel mailbox full; closing channel",
 			"socket", c.Socket.ID, "topic", c.Topic, "limit", limit)
+		// Like Close: forget the channel on its socket, so later pushes
+		// get "unmatched topic" and the topic can be joined again.
+		c.Socket.removeChannel(c)
 		c.terminate(ErrMailboxFull, true)
 		return false
 	}
@@ -208,6 +225,7 @@ func (c *Channel) crash(reason error) {
 // finish runs Terminate (recovering from a panic in it), stops timers and
 // cancels the context. It must run on the channel goroutine.
 func (c *Channel) finish(reason error) {
+	defer c.ended()
 	c.Socket.srv.unsubscribe(c)
 	c.mu.Lock()
 	wasJoined := c.state == stateJoined
@@ -398,6 +416,7 @@ func (c *Channel) runJoin(ref *string, payload json.RawMessage) {
 		c.queue = nil
 		c.mu.Unlock()
 		c.cancel()
+		c.ended()
 		return
 	}
 	c.mu.Lock()

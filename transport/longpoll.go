@@ -129,6 +129,7 @@ func (s *Server) lpOpen(w http.ResponseWriter, r *http.Request) {
 	if n >= s.cfg.MaxLongPollSessions {
 		s.limiter.log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
 			"limit", s.cfg.MaxLongPollSessions, "request_id", info.RequestID)
+		s.recordRequestFailure(r, Failure{Cause: CauseLongPollLimit, Detail: "server at its LongPoll session limit", Transport: "longpoll", RequestID: info.RequestID})
 		// 500 makes the client close and retry with its backoff.
 		writeLPStatus(w, 500)
 		return

@@ -36,6 +36,7 @@ type outbox struct {
 	bytes   int
 	writing bool
 	closed  bool
+	full    bool          // went over max once: the socket is being closed
 	wake    chan struct{} // pull transports: signalled when frames arrive
 }
 
@@ -48,11 +49,14 @@ func (o *outbox) init(sock *Socket, sink outSink, max int) {
 
 func (o *outbox) push(data []byte, binary bool) error {
 	o.mu.Lock()
-	if o.closed {
+	if o.closed || o.full {
 		o.mu.Unlock()
 		return errOutboxClosed
 	}
 	if o.bytes+len(data) > o.max {
+		// Report the overflow once: the caller counts it and closes the
+		// socket, and later pushes must not count it again.
+		o.full = true
 		o.mu.Unlock()
 		return errOutboxFull
 	}

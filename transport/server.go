@@ -130,6 +130,12 @@ type Server struct {
 
 	limiter rateLog
 	stats   Stats
+	fails   failures
+	diag    diagLimiter
+
+	// liveChannels counts channels that have not completely ended (their
+	// Terminate has not returned); Shutdown waits for it to reach zero.
+	liveChannels atomic.Int64
 }
 
 // Stats are live counters, read with [Server.Stats].
@@ -192,6 +198,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveWebSocket(w, r)
 	case strings.HasSuffix(r.URL.Path, "/longpoll"):
 		s.serveLongPoll(w, r)
+	case strings.HasSuffix(r.URL.Path, "/diagnose") && r.Method == http.MethodGet:
+		s.serveDiagnose(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -214,6 +222,7 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 		s.stats.Refused.Add(1)
 		s.limiter.log(s.log, "vsn:"+vsn, slog.LevelWarn, "socket refused: unsupported serializer version",
 			"vsn", vsn, "transport", transport, "request_id", info.RequestID, "hint", "clients must send vsn=2.0.0 (phoenix.js ≥ 1.3)")
+		s.recordRequestFailure(r, Failure{Cause: CauseVersion, Detail: "serializer version " + vsn, Transport: transport, RequestID: info.RequestID})
 		return info, errors.New("unsupported serializer version")
 	}
 	if s.isDraining() {
@@ -231,6 +240,8 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 				"socket CSRF check failed; the LiveView join will be answered stale (one reload fixes an old page)",
 				"cause", info.CSRF.String(), "transport", transport, "origin", info.Origin.Origin,
 				"request_id", info.RequestID, "hint", csrfHint(info.CSRF))
+			s.recordRequestFailure(r, Failure{Cause: csrfCause(info.CSRF), Detail: info.CSRF.String() + ": " + csrfHint(info.CSRF),
+				Transport: transport, Origin: info.Origin.Origin, RequestID: info.RequestID})
 		}
 	}
 	if s.cfg.Connect != nil {
@@ -238,10 +249,21 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 			s.stats.Refused.Add(1)
 			s.limiter.log(s.log, "connect:"+err.Error(), slog.LevelWarn, "socket refused by Connect",
 				"error", err.Error(), "transport", transport, "request_id", info.RequestID)
+			s.recordRequestFailure(r, Failure{Cause: CauseConnectRefused, Detail: err.Error(), Transport: transport, RequestID: info.RequestID})
 			return info, err
 		}
 	}
 	return info, nil
+}
+
+func csrfCause(r CSRFResult) string {
+	switch r {
+	case CSRFNoCookie:
+		return CauseSessionMissing
+	case CSRFBadCookie:
+		return CauseSessionInvalid
+	}
+	return CauseCSRFInvalid
 }
 
 func csrfHint(r CSRFResult) string {
@@ -273,6 +295,7 @@ func (s *Server) checkOrigin(r *http.Request, info *ConnInfo) error {
 		"origin", d.Origin, "origin_from", d.Source, "reason", d.Reason, "allowed", s.cfg.Origin.String(),
 		"transport", info.Transport, "method", r.Method, "request_id", info.RequestID,
 		"fix", "set PHX_HOST to the host users type in the browser, or list the origin in CHECK_ORIGIN (comma separated)")
+	s.recordRequestFailure(r, Failure{Cause: CauseOriginRefused, Detail: d.Reason, Transport: info.Transport, Origin: d.Origin, RequestID: info.RequestID})
 	return errors.New("origin not allowed: " + d.Reason)
 }
 
@@ -386,7 +409,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.mu.Lock()
 		n := len(s.sockets) + len(s.lpByID)
 		s.mu.Unlock()
-		if n == 0 && s.stats.Channels.Load() == 0 {
+		if n == 0 && s.stats.Channels.Load() == 0 && s.liveChannels.Load() == 0 {
 			s.cancel()
 			return nil
 		}
@@ -483,6 +506,7 @@ func (sock *Socket) enqueue(frame []byte, binary bool) error {
 	if err := sock.out.push(frame, binary); err != nil {
 		if errors.Is(err, errOutboxFull) {
 			sock.srv.stats.SlowConsumers.Add(1)
+			sock.srv.fails.record(nil, Failure{Cause: CauseSlowConsumer})
 			sock.srv.log.Warn("socket outbound queue over its limit; disconnecting slow consumer",
 				append(logAttrsFor(sock), "limit_bytes", sock.srv.cfg.MaxOutboundBytes)...)
 			go sock.Close(err)
@@ -589,7 +613,18 @@ func (sock *Socket) join(m Message) {
 		old.terminate(ErrDuplicateJoin, true)
 	}
 	payload := m.Payload
-	c.post(func() { c.runJoin(m.Ref, payload) })
+	c.post(func() {
+		if old != nil {
+			// Like Phoenix, handle the new join only once the old channel
+			// has stopped, so its phx_close (old join_ref) reaches the
+			// client before the new join's reply.
+			select {
+			case <-old.done:
+			case <-c.ctx.Done():
+			}
+		}
+		c.runJoin(m.Ref, payload)
+	})
 }
 
 func (sock *Socket) leave(m Message) {

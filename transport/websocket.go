@@ -41,7 +41,11 @@ func (w *wsSink) close(reason error) {
 		// reconnects with its backoff and rejoins every channel.
 		text = "server shutting down"
 	case errors.Is(reason, errOutboxFull):
-		code, text = websocket.StatusPolicyViolation, "slow consumer"
+		// The peer is not reading: a close frame would wait behind the
+		// blocked write and the handshake could only time out. Drop the
+		// connection now.
+		go w.conn.CloseNow()
+		return
 	}
 	// Close waits for the peer's close frame; do not hold up the caller.
 	go w.conn.Close(code, text)
@@ -50,9 +54,10 @@ func (w *wsSink) close(reason error) {
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	info, err := s.connect(r, "websocket")
 	if err != nil {
-		// Phoenix answers a refused upgrade with a bare 403; the browser
-		// reports close code 1006 and the client retries with backoff.
-		http.Error(w, "", http.StatusForbidden)
+		// Phoenix answers a refused upgrade with a bare 403 and an empty
+		// body; the browser reports close code 1006 and the client retries
+		// with backoff.
+		w.WriteHeader(http.StatusForbidden)
 		return
 	}
 	opts := &websocket.AcceptOptions{
@@ -90,7 +95,11 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 // timeout, sends an oversized frame, or the socket is closed.
 func (s *Server) readLoop(sock *Socket, conn *websocket.Conn) error {
 	for {
-		ctx, cancel := context.WithTimeout(sock.ctx, s.cfg.IdleTimeout)
+		// Not derived from sock.ctx: cancelling a Read makes the library
+		// drop the TCP connection at once, before wsSink.close has sent
+		// its close frame (1001 on shutdown). When the socket closes, the
+		// close handshake ends this Read instead.
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.IdleTimeout)
 		typ, data, err := conn.Read(ctx)
 		idle := ctx.Err() == context.DeadlineExceeded
 		cancel()

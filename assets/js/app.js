@@ -4,6 +4,7 @@ import { Socket, LongPoll } from "phoenix"
 import { LiveSocket } from "phoenix_live_view"
 import topbar from "topbar"
 import { Hooks as AppHooks } from "./hooks"
+import { installDiagnostics, reloadLoopDetected, showReloadLoopBanner } from "./diagnostics"
 
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
 const Hooks = { ...AppHooks, ...(window.liveHooks || {}) }
@@ -24,5 +25,11 @@ topbar.config({ barColors: { 0: "#29d" }, shadowColor: "rgba(0, 0, 0, .3)" })
 window.addEventListener("phx:page-loading-start", () => topbar.show(300))
 window.addEventListener("phx:page-loading-stop", () => topbar.hide())
 
-liveSocket.connect()
 window.liveSocket = liveSocket
+// A page that went stale twice in a row stops reloading and explains why.
+if (reloadLoopDetected()) {
+  showReloadLoopBanner({ topbar, csrfToken })
+} else {
+  installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll })
+  liveSocket.connect()
+}
