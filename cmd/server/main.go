@@ -26,6 +26,7 @@ func main() {
 		os.Exit(2)
 	}
 	examples.Register(st.Engine, st.Mux)
+	st.Mux.Handle("GET /metrics", st.MetricsHandler())
 	st.Mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/examples/counter", http.StatusFound)
 	})
