@@ -32,8 +32,12 @@ $(NPM_OK): assets/package.json assets/package-lock.json
 assets: $(NPM_OK)
 	cd assets && node build.mjs
 
+# templ components -> Go, then the recording calls that make them live
+# (cmd/templlive). The generated files are committed; lint checks they are
+# current.
 generate:
 	$(GO) tool templ generate -log-level error
+	$(GO) run ./cmd/templlive ./...
 
 # --- run --------------------------------------------------------------------
 
@@ -50,7 +54,8 @@ doctor:
 
 test: deps-system assets lint unit fuzz
 
-lint:
+lint: generate
+	@git diff --quiet -- '*_templ.go' 2>/dev/null || { echo "generated *_templ.go files were stale: run make generate and commit"; git diff --stat -- '*_templ.go'; exit 1; }
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './assets/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...

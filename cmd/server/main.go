@@ -11,6 +11,7 @@ import (
 
 	"github.com/cortex-cinegraph/golive/cmd/internal/app"
 	"github.com/cortex-cinegraph/golive/live/examples"
+	"github.com/cortex-cinegraph/golive/views"
 )
 
 func main() {
@@ -20,7 +21,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(2)
 	}
-	st, err := app.New(cfg, log, nil)
+	st, err := app.New(cfg, log, views.Layout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(2)
