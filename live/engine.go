@@ -72,6 +72,9 @@ type Engine struct {
 	matchMux *http.ServeMux
 
 	stats Stats
+
+	// views maps the id of each connected view to its channel, for Send.
+	views sync.Map
 }
 
 // Stats counts live view activity.
@@ -130,6 +133,16 @@ func New(cfg Config) (*Engine, error) {
 
 // Stats returns the engine's counters.
 func (e *Engine) Stats() *Stats { return &e.stats }
+
+// Send delivers msg to HandleInfo of the connected view with the given id
+// (its DOM id, [Socket.ID]) through the view's mailbox, as [Socket.Send]
+// does. It reports false if no view with that id is connected to this
+// engine. Test helpers use it (package live/livetest); apps usually keep
+// the Socket or use PubSub instead.
+func (e *Engine) Send(viewID string, msg any) bool {
+	ch, ok := e.views.Load(viewID)
+	return ok && ch.(*transport.Channel).Send(msg)
+}
 
 // PubSub returns the engine's PubSub.
 func (e *Engine) PubSub() pubsub.PubSub { return e.pubsub }
@@ -269,13 +282,3 @@ func pathParams(r *http.Request, rt *route) Params {
 	return p
 }
 
-func (e *Engine) routeByName(name string) *route {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	for _, r := range e.routes {
-		if r.name == name {
-			return r
-		}
-	}
-	return nil
-}
