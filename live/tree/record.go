@@ -19,6 +19,7 @@ package tree
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/a-h/templ"
 	templruntime "github.com/a-h/templ/runtime"
@@ -54,13 +55,14 @@ const (
 
 type event struct {
 	kind evKind
-	pos  int // offset in buf
-	n    int // static length
+	pos  int    // offset in buf
+	n    int    // cid, or stream index
+	s    string // the static
 }
 
-// Recorder is the io.Writer a live render writes into. It keeps the bytes
-// and the events that say which of them are statics and where nodes begin
-// and end.
+// Recorder is the io.Writer a live render writes into. It keeps the
+// dynamic bytes, and events that place the statics between them and say
+// where nodes begin and end.
 type Recorder struct {
 	buf     []byte
 	evs     []event
@@ -93,8 +95,8 @@ func (r *Recorder) WriteString(w io.Writer, index int, s string) error {
 	if !r.mine(w) {
 		return templruntime.WriteString(w, index, s)
 	}
-	r.evs = append(r.evs, event{kind: evStatic, pos: len(r.buf), n: len(s)})
-	r.buf = append(r.buf, s...)
+	// Statics are kept as the literal strings, not copied into buf.
+	r.evs = append(r.evs, event{kind: evStatic, pos: len(r.buf), s: s})
 	return nil
 }
 
@@ -139,9 +141,18 @@ func (r *Recorder) MarkStream(meta *Stream) {
 	r.evs = append(r.evs, event{kind: evStream, pos: len(r.buf), n: len(r.streams) - 1})
 }
 
+// recorders are reused: a built tree keeps nothing of its recorder.
+var recorders = sync.Pool{New: func() any { return &Recorder{buf: make([]byte, 0, 1024), evs: make([]event, 0, 128)} }}
+
 // Render renders c with recording and returns its tree.
 func Render(ctx context.Context, c templ.Component) (*Node, error) {
-	r := &Recorder{buf: make([]byte, 0, 1024)}
+	r := recorders.Get().(*Recorder)
+	defer func() {
+		if cap(r.buf) <= 64<<10 && cap(r.evs) <= 8192 {
+			r.buf, r.evs, r.streams = r.buf[:0], r.evs[:0], nil
+			recorders.Put(r)
+		}
+	}()
 	if err := c.Render(WithRecorder(ctx, r), r); err != nil {
 		return nil, err
 	}

@@ -59,19 +59,21 @@ func (s *Stream) Empty() bool { return len(s.Inserts) == 0 && len(s.Deletes) == 
 
 // Build turns the recorded events into a tree.
 func (r *Recorder) Build() *Node {
-	b := builder{buf: r.buf}
+	// r.buf holds only dynamic bytes (statics are recorded as strings), so
+	// one copy of it backs every dynamic text of the tree.
+	arena := string(r.buf)
+	b := builder{}
 	root := &partial{}
 	b.stack = append(b.stack, frame{node: root})
 	pos := 0
 	for _, ev := range r.evs {
 		if ev.pos > pos {
-			b.top().addText(string(r.buf[pos:ev.pos]))
+			b.top().addText(arena[pos:ev.pos])
 		}
 		pos = ev.pos
 		switch ev.kind {
 		case evStatic:
-			b.top().addStatic(string(r.buf[ev.pos : ev.pos+ev.n]))
-			pos = ev.pos + ev.n
+			b.top().addStatic(ev.s)
 		case evOpen:
 			b.stack = append(b.stack, frame{node: &partial{}})
 		case evClose:
@@ -90,8 +92,8 @@ func (r *Recorder) Build() *Node {
 			}
 		}
 	}
-	if pos < len(r.buf) {
-		b.top().addText(string(r.buf[pos:]))
+	if pos < len(arena) {
+		b.top().addText(arena[pos:])
 	}
 	for len(b.stack) > 1 {
 		b.pop()
@@ -102,25 +104,33 @@ func (r *Recorder) Build() *Node {
 type partial struct {
 	statics []string
 	dyns    []Dyn
-	cur     strings.Builder
-	open    bool // cur holds the static being built after the last dyn
+	cur     string // the static after the last dynamic
 }
 
 func (p *partial) addStatic(s string) {
-	p.cur.WriteString(s)
-	p.open = true
+	// templ writes adjacent literals as one string, so concatenation is
+	// rare.
+	if p.cur == "" {
+		p.cur = s
+	} else {
+		p.cur += s
+	}
 }
 
 func (p *partial) addDyn(d Dyn) {
-	p.statics = append(p.statics, p.cur.String())
-	p.cur.Reset()
+	if p.statics == nil {
+		p.statics = make([]string, 0, 2)
+		p.dyns = make([]Dyn, 0, 2)
+	}
+	p.statics = append(p.statics, p.cur)
+	p.cur = ""
 	p.dyns = append(p.dyns, d)
 }
 
 func (p *partial) addText(s string) { p.addDyn(Dyn{Text: s}) }
 
 func (p *partial) finish() *Node {
-	n := &Node{Statics: append(p.statics, p.cur.String()), Dyns: p.dyns}
+	n := &Node{Statics: append(p.statics, p.cur), Dyns: p.dyns}
 	n.FP = fingerprint(n.Statics)
 	return n
 }
@@ -137,7 +147,6 @@ type frame struct {
 }
 
 type builder struct {
-	buf   []byte
 	stack []frame
 }
 
@@ -235,14 +244,24 @@ func newList(rows []*Node) *List {
 	return l
 }
 
+// fingerprint is FNV-1a over the statics, each preceded by its length so
+// that ["ab",""] and ["a","b"] differ.
 func fingerprint(statics []string) uint64 {
-	h := fnv.New64a()
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
 	for _, s := range statics {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
-		h.Write([]byte(s))
+		for n := len(s); ; n >>= 8 {
+			h = (h ^ uint64(n&0xff)) * prime
+			if n < 256 {
+				break
+			}
+		}
+		h = (h ^ ':') * prime
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
 	}
-	return h.Sum64()
+	return h
 }
 
 // HTML renders the node.
@@ -289,16 +308,27 @@ func (d Dyn) writeHTML(sb *strings.Builder, comp func(int) *Node) {
 // rootID finds the id attribute of the first element of a row, the key
 // that lets a reordered or filtered list send only what changed.
 func rootID(n *Node) string {
-	// The start tag almost always lies within the first few parts.
+	// The start tag almost always lies within the first few parts: stop at
+	// the first part that closes it.
+	if strings.Contains(n.Statics[0], ">") {
+		return startTagID(n.Statics[0])
+	}
 	var sb strings.Builder
 	sb.WriteString(n.Statics[0])
-	for i := 0; i < len(n.Dyns) && sb.Len() < 4096 && !strings.Contains(sb.String(), ">"); i++ {
+	for i := 0; i < len(n.Dyns) && sb.Len() < 4096; i++ {
+		var part string
 		if n.Dyns[i].Node != nil || n.Dyns[i].List != nil {
-			n.Dyns[i].writeHTML(&sb, nil)
+			var nb strings.Builder
+			n.Dyns[i].writeHTML(&nb, nil)
+			part = nb.String()
 		} else {
-			sb.WriteString(n.Dyns[i].Text)
+			part = n.Dyns[i].Text
 		}
+		sb.WriteString(part)
 		sb.WriteString(n.Statics[i+1])
+		if strings.Contains(part, ">") || strings.Contains(n.Statics[i+1], ">") {
+			break
+		}
 	}
 	return startTagID(sb.String())
 }
