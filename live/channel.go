@@ -158,6 +158,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
 	}
 	c.joined = true
+	e.views.Store(claims.ID, ch)
 	e.stats.Views.Add(1)
 	e.stats.DiffBytesOut.Add(int64(len(rendered)))
 	log.Debug("live view joined", "view", rt.name, "encoding", c.enc.String())
@@ -203,6 +204,15 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 			resp["live_redirect"] = r
 		}
 		return transport.Error(resp), true
+	}
+	var se *StatusError
+	if errors.As(err, &se) && se.Status >= 400 && se.Status < 500 {
+		// Like Phoenix's plug_status exceptions: the client reloads and the
+		// dead render answers with this status (e.g. 404).
+		c.s.end()
+		log.Info("live view mount answered with a status; client reloads", "view", c.rt.name, "status", se.Status)
+		tok, _ := c.e.static.sign(map[string]int{"status": se.Status})
+		return transport.Error(map[string]any{"reason": "reload", "status": se.Status, "token": tok}), true
 	}
 	if err != nil {
 		c.mountFailed(err, params)
@@ -646,6 +656,7 @@ func (c *viewChannel) Terminate(ch *transport.Channel, reason error) {
 	c.s.end()
 	if c.joined {
 		c.e.stats.Views.Add(-1)
+		c.e.views.CompareAndDelete(c.s.id, ch)
 	}
 	if !errors.Is(reason, transport.ErrLeft) && !errors.Is(reason, transport.ErrSocketClosed) && !strings.Contains(fmt.Sprint(reason), "closed") {
 		c.e.log.Debug("live view ended", "view", c.rt.name, "reason", reason)
