@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: run run-status test lint unit e2e fuzz bench doctor assets deps-system generate clean
+.PHONY: run run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -46,6 +46,10 @@ run: assets
 
 run-status: assets
 	$(GO) run ./cmd/status
+
+# The Symbiont API stand-in (not the real API), for demos of run-status.
+run-standin:
+	$(GO) run ./cmd/symbiont-standin
 
 doctor:
 	$(GO) run ./cmd/doctor $(URL)
