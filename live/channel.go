@@ -149,7 +149,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		c.lastTitle = c.s.title
 	}
 	c.s.titleDirty = false
-	if cm := c.s.comps.encode(c.enc); cm != nil {
+	if cm := c.s.comps.encode(c.enc, true); cm != nil {
 		rendered = tree.AppendMember(rendered, "c", cm)
 	}
 	rendered = c.appendEvents(rendered)
@@ -571,6 +571,7 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 		c.view = &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
 		n, _ = c.render()
 	}
+	rootChanged := c.last == nil || c.last.FP != n.FP
 	diff := c.enc.Diff(c.last, n)
 	c.last = n
 	if c.s.titleDirty && c.s.title != c.lastTitle {
@@ -578,7 +579,7 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 		c.lastTitle = c.s.title
 	}
 	c.s.titleDirty = false
-	if cm := c.s.comps.encode(c.enc); cm != nil {
+	if cm := c.s.comps.encode(c.enc, rootChanged); cm != nil {
 		diff = tree.AppendMember(diff, "c", cm)
 	}
 	diff = c.appendEvents(diff)
@@ -612,7 +613,7 @@ func (c *viewChannel) afterComponent(cs *compState, cbErr error) map[string]any 
 	}
 	resp := map[string]any{}
 	var diff []byte
-	if cm := c.s.comps.encode(c.enc); cm != nil {
+	if cm := c.s.comps.encode(c.enc, false); cm != nil {
 		diff = tree.AppendMember(nil, "c", cm)
 	}
 	diff = c.appendEvents(diff)

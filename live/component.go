@@ -139,12 +139,13 @@ func (reg *components) render(ctx context.Context, cs *compState) error {
 }
 
 // encode returns the "c" map of the components rendered in this pass, or
-// nil when none changed.
-func (reg *components) encode(enc tree.Encoding) []byte {
+// nil when none changed. With full, every one is sent whole: the client
+// drops its component map when the view's root is replaced.
+func (reg *components) encode(enc tree.Encoding, full bool) []byte {
 	var out []byte
 	for _, cs := range reg.dirty {
 		var d []byte
-		if cs.last == nil || cs.last.FP != cs.rendered.FP {
+		if full || cs.last == nil || cs.last.FP != cs.rendered.FP {
 			d = enc.Full(cs.rendered)
 			d = tree.AppendMember(d, "r", []byte("1"))
 		} else {

@@ -44,6 +44,7 @@ func nav(active string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var2 = []any{templ.KV("active", active == "status")}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var2...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -57,6 +58,7 @@ func nav(active string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 1, Col: 0}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -66,6 +68,7 @@ func nav(active string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var4 = []any{templ.KV("active", active == "mc")}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var4...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -79,6 +82,7 @@ func nav(active string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 1, Col: 0}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -141,6 +145,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 22, Col: 73}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -159,6 +164,7 @@ func statusPage(v *StatusView) templ.Component {
 		for _, s := range v.update.Services {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
 			var templ_7745c5c3_Var8 = []any{"state-" + s.State}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var8...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -172,6 +178,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 28, Col: 32}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -185,6 +192,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 1, Col: 0}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -198,6 +206,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 29, Col: 30}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -211,6 +220,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 30, Col: 32}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -224,6 +234,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 31, Col: 50}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -237,6 +248,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 32, Col: 32}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -268,6 +280,7 @@ func statusPage(v *StatusView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 43, Col: 62}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -281,6 +294,7 @@ func statusPage(v *StatusView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 43, Col: 99}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -294,6 +308,7 @@ func statusPage(v *StatusView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 45, Col: 46}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -307,6 +322,7 @@ func statusPage(v *StatusView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 45, Col: 81}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -320,6 +336,7 @@ func statusPage(v *StatusView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 45, Col: 127}
 		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -340,6 +357,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 51, Col: 30}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -353,6 +371,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 51, Col: 46}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -366,6 +385,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 51, Col: 78}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -379,6 +399,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 51, Col: 123}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -404,6 +425,7 @@ func statusPage(v *StatusView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 56, Col: 36}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -468,6 +490,7 @@ func missionControl(v *MissionControl) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 70, Col: 74}
 				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -488,6 +511,7 @@ func missionControl(v *MissionControl) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 76, Col: 58}
 			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -519,6 +543,7 @@ func missionControl(v *MissionControl) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 80, Col: 72}
 				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -544,6 +569,7 @@ func missionControl(v *MissionControl) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 84, Col: 41}
 				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -557,6 +583,7 @@ func missionControl(v *MissionControl) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 84, Col: 87}
 				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -576,6 +603,7 @@ func missionControl(v *MissionControl) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 86, Col: 43}
 					}
+					templlive_rec.Dyn(templ_7745c5c3_Buffer)
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -609,6 +637,7 @@ func missionControl(v *MissionControl) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 93, Col: 37}
 					}
+					templlive_rec.Dyn(templ_7745c5c3_Buffer)
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -630,6 +659,7 @@ func missionControl(v *MissionControl) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `status/pages.templ`, Line: 96, Col: 61}
 					}
+					templlive_rec.Dyn(templ_7745c5c3_Buffer)
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

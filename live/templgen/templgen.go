@@ -135,6 +135,11 @@ func rewriteList(stmts []ast.Stmt) []ast.Stmt {
 					} else if isComponentRender(c) {
 						out = append(out, mark("Open"), s, mark("Close"))
 						continue
+					} else if isDynamicWrite(c) {
+						// Every expression gets its slot, even when it
+						// renders "", so the statics never depend on data.
+						out = append(out, mark("Dyn"), s)
+						continue
 					}
 				}
 			}
@@ -221,6 +226,23 @@ func writes(n ast.Node) bool {
 		return true
 	})
 	return found
+}
+
+// isDynamicWrite matches the writes of expression values: a method call on
+// templ's buffer (buf.WriteString(…)) or a templ helper given the buffer
+// (templ.RenderAttributes, RenderCSSItems, RenderScriptItems).
+func isDynamicWrite(c *ast.CallExpr) bool {
+	if s, ok := c.Fun.(*ast.SelectorExpr); ok {
+		if id, ok := s.X.(*ast.Ident); ok && id.Name == bufName {
+			return true
+		}
+	}
+	for _, a := range c.Args {
+		if id, ok := a.(*ast.Ident); ok && id.Name == bufName {
+			return true
+		}
+	}
+	return false
 }
 
 // isComponentRender matches x.Render(ctx…, templ_7745c5c3_Buffer).

@@ -51,6 +51,7 @@ const (
 	evListClose
 	evCID
 	evStream
+	evDyn
 )
 
 type event struct {
@@ -105,6 +106,10 @@ func (r *Recorder) mark(w io.Writer, k evKind) {
 		r.evs = append(r.evs, event{kind: k, pos: len(r.buf)})
 	}
 }
+
+// Dyn marks the start of an expression's output: it is one dynamic slot,
+// even if it writes nothing.
+func (r *Recorder) Dyn(w io.Writer) { r.mark(w, evDyn) }
 
 // Open starts a nested node (an if or switch statement, or a component).
 func (r *Recorder) Open(w io.Writer) { r.mark(w, evOpen) }

@@ -66,12 +66,16 @@ func (r *Recorder) Build() *Node {
 	root := &partial{}
 	b.stack = append(b.stack, frame{node: root})
 	pos := 0
+	slot := false // an expression's slot is open at pos
 	for _, ev := range r.evs {
-		if ev.pos > pos {
+		if ev.pos > pos || slot {
 			b.top().addText(arena[pos:ev.pos])
 		}
 		pos = ev.pos
+		slot = false
 		switch ev.kind {
+		case evDyn:
+			slot = true
 		case evStatic:
 			b.top().addStatic(ev.s)
 		case evOpen:
@@ -92,7 +96,7 @@ func (r *Recorder) Build() *Node {
 			}
 		}
 	}
-	if pos < len(arena) {
+	if pos < len(arena) || slot {
 		b.top().addText(arena[pos:])
 	}
 	for len(b.stack) > 1 {

@@ -40,11 +40,14 @@ var scenarios = []scenario{
 
 // texts are the values rows and attributes take: HTML special characters,
 // non-ASCII (including astral and the JSON-special U+2028), whitespace,
-// and things that look like markup.
+// things that look like markup, control characters and invalid UTF-8
+// (which the JSON encoding turns into U+FFFD, as a browser decoding the
+// dead render would).
 var texts = []string{
 	"a", "b", "c", "Zoë", "漢字", "😀 emoji", `<b>&"'`, "a & b", "", " ", "x\ny",
 	"\u2028", "</li>", `back\slash`, `{"k":1}`, "naïve café", "tab\tsep", "€100",
 	"<!-- c -->", "d'Artagnan", "<script>x</script>", "&amp;", "ü>ö",
+	"nul\x00ctl\x1f", "bad\xffutf8",
 }
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
@@ -208,7 +211,10 @@ func (g *pageGen) changeGroup(gr *Group) string {
 
 func (g *pageGen) scalar() string {
 	r, p := g.r, &g.p
-	switch r.IntN(8) {
+	switch r.IntN(9) {
+	case 7:
+		p.Shape = r.IntN(4)
+		return fmt.Sprintf("shape %d", p.Shape)
 	case 0:
 		p.Title = text(r)
 		return "title"
@@ -265,7 +271,7 @@ func (g *pageGen) mutate() string {
 
 func startPage(r *rand.Rand) func(int) state {
 	g := &pageGen{r: r}
-	g.p = Page{Title: text(r), Attr: text(r), Mode: r.IntN(4), Flag: r.IntN(2) == 0, Widget: r.IntN(3), Limit: r.IntN(8)}
+	g.p = Page{Title: text(r), Attr: text(r), Mode: r.IntN(4), Flag: r.IntN(2) == 0, Widget: r.IntN(3), Limit: r.IntN(8), Shape: r.IntN(4)}
 	for range r.IntN(7) {
 		g.p.Keyed = append(g.p.Keyed, g.keyedRow())
 	}

@@ -130,6 +130,9 @@ func runReplay(node, script, dir string, seqs []replaySeq, maxFailures int) (rep
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, s := range seqs {
+		if s.Steps == nil {
+			s.Steps = []replayStep{}
+		}
 		if err := enc.Encode(s); err != nil {
 			// Encode checks every raw diff: invalid JSON is an engine bug.
 			return res, fmt.Errorf("sequence %s: cannot encode (invalid JSON from the engine?): %v", s.Name, err)
