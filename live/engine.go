@@ -281,4 +281,3 @@ func pathParams(r *http.Request, rt *route) Params {
 	}
 	return p
 }
-
