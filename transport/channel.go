@@ -273,7 +273,7 @@ func (c *Channel) endWith(last func()) bool {
 // client is sent phx_close first.
 func (c *Channel) terminate(reason error, sendClose bool) {
 	c.endWith(func() {
-		if sendClose {
+		if sendClose && c.isJoined() {
 			c.Socket.sendClose(c)
 		}
 		c.finish(reason)
@@ -410,10 +410,12 @@ func (c *Channel) runJoin(ref *string, payload json.RawMessage) {
 		}
 		c.Socket.reply(c.JoinRef, ref, c.Topic, r)
 		c.Socket.removeChannel(c)
+		// Work queued behind the join still runs, so that pushes sent
+		// before the refusal arrived are answered "unmatched topic" (as
+		// by Phoenix, where the channel never existed) instead of never.
 		c.mu.Lock()
 		c.state = stateClosed
 		c.closed = true
-		c.queue = nil
 		c.mu.Unlock()
 		c.cancel()
 		c.ended()

@@ -647,7 +647,9 @@ func (sock *Socket) leave(m Message) {
 	// it was still doing, then Terminate runs.
 	ended := c.endWith(func() {
 		sock.reply(c.JoinRef, m.Ref, c.Topic, OK(nil))
-		sock.sendClose(c)
+		if c.isJoined() { // no phx_close for a join that was refused
+			sock.sendClose(c)
+		}
 		c.finish(ErrLeft)
 	})
 	if !ended {
