@@ -76,12 +76,14 @@ func LiveComponent(id string, newComp func() Component, props any) templ.Compone
 		}
 		reg := s.comps
 		if reg == nil {
-			// Dead render: the component renders inline.
+			// Dead render: the component renders inline, numbered in render
+			// order as the join will number it, so phx-target values match.
+			s.deadCIDs++
 			c := newComp()
 			if err := mountComp(s, c, props); err != nil {
 				return err
 			}
-			return c.Render().Render(ctx, w)
+			return c.Render().Render(context.WithValue(ctx, cidKey{}, s.deadCIDs), w)
 		}
 		cs := reg.byID[id]
 		if cs == nil {

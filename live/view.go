@@ -83,6 +83,7 @@ type Socket struct {
 	mounts     int
 	comps      *components // nil during the dead render
 	streamRefs int
+	deadCIDs   int
 	reply      any
 	hasReply   bool
 }

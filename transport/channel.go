@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -447,11 +448,15 @@ func marshalPayload(v any) (json.RawMessage, error) {
 	case []byte:
 		return json.RawMessage(p), nil
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	// No HTML escaping: payloads carry HTML (rendered diffs), and \u003c
+	// for every "<" would make frames much larger for nothing.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("transport: encoding payload: %w", err)
 	}
-	return b, nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // logAttrsFor is shared by log lines about a socket.

@@ -154,7 +154,7 @@ func labPage(v *Lab) templ.Component {
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 11, "</ul></section><section><button id=\"flash-info\" phx-click=\"flash\">flash</button> <button id=\"set-title\" phx-click=\"title\">title</button> <button id=\"redirect\" phx-click=\"redirect\">redirect</button> <button id=\"navigate\" phx-click=\"navigate\">navigate</button></section><section id=\"components\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 11, "</ul></section><section><button id=\"put-flash\" phx-click=\"flash\">flash</button> <button id=\"set-title\" phx-click=\"title\">title</button> <button id=\"redirect\" phx-click=\"redirect\">redirect</button> <button id=\"navigate\" phx-click=\"navigate\">navigate</button></section><section id=\"components\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
