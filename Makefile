@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: run run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
+.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -16,6 +16,7 @@ deps-system:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -76,6 +77,14 @@ fuzz:
 	$(GO) test ./transport -run '^$$' -fuzz '^FuzzDecodeText$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./transport -run '^$$' -fuzz '^FuzzDecodeBinary$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./transport -run '^$$' -fuzz '^FuzzLongPollBody$$' -fuzztime $(FUZZTIME)
+
+# --- database (movies) --------------------------------------------------------
+N ?= 100000
+db-migrate:  ; $(GO) run ./cmd/moviesdb migrate
+db-seed:     ; $(GO) run ./cmd/moviesdb seed -reset
+db-generate: ; $(GO) run ./cmd/moviesdb generate -n $(N) -reset
+db-explain:  ; $(GO) run ./cmd/moviesdb explain -check
+db-refresh:  ; $(GO) run ./cmd/moviesdb refresh
 
 # --- bench ------------------------------------------------------------------
 
