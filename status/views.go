@@ -24,6 +24,9 @@ type App struct {
 	HostInterval time.Duration
 	// PollInterval is how often a task's progress is polled; default 1 s.
 	PollInterval time.Duration
+
+	// recent is the recent-task list the dashboard shows.
+	recent taskLog
 }
 
 // Register mounts / and /mission-control on mux in the live_session
@@ -94,13 +97,14 @@ type MissionControl struct {
 	pollErr    string
 	polling    bool
 	timer      *live.Timer
+	taskSeq    int // the task's entry in the recent-task list
 }
 
 type pollTick struct{ id string }
 
 type submitted struct {
-	id  string
-	err error
+	id, prompt string
+	err        error
 }
 
 type polled struct {
@@ -136,7 +140,7 @@ func (v *MissionControl) HandleEvent(s *live.Socket, e live.Event) error {
 			v.prompt = e.Value.Get("prompt")
 		}
 	case "submit":
-		if !v.unlocked {
+		if !v.unlocked || v.submitting {
 			return nil
 		}
 		v.prompt = e.Value.Get("prompt")
@@ -151,7 +155,7 @@ func (v *MissionControl) HandleEvent(s *live.Socket, e live.Event) error {
 		// back through the mailbox (and is dropped if the view ended).
 		go func() {
 			id, err := client.Submit(ctx, prompt)
-			s.Send(submitted{id: id, err: err})
+			s.Send(submitted{id: id, prompt: prompt, err: err})
 		}()
 	}
 	return nil
@@ -161,12 +165,26 @@ func (v *MissionControl) HandleEvent(s *live.Socket, e live.Event) error {
 func (v *MissionControl) HandleInfo(s *live.Socket, msg any) error {
 	switch m := msg.(type) {
 	case submitted:
+		// The recent-task list shows what the API was asked, whatever
+		// became of this view.
+		var seq int
+		if m.err != nil {
+			v.app.recent.start(TaskRecord{Prompt: m.prompt, Status: "submit failed", Error: m.err.Error()})
+		} else {
+			seq = v.app.recent.start(TaskRecord{ID: m.id, Prompt: m.prompt, Status: "submitted"})
+		}
+		if !v.unlocked || !v.submitting {
+			// Locked (logout) while the call ran: a late answer must not
+			// bring task state back or leave a task "polling" that never
+			// polls.
+			return nil
+		}
 		v.submitting = false
 		if m.err != nil {
 			v.taskErr = "Task failed: " + m.err.Error()
 			return nil
 		}
-		v.taskID, v.status, v.polling = m.id, "submitted", true
+		v.taskID, v.status, v.polling, v.taskSeq = m.id, "submitted", true, seq
 		v.timer = s.SendAfter(v.app.pollInterval(), pollTick{id: m.id})
 	case pollTick:
 		if !v.unlocked || m.id != v.taskID {
@@ -184,12 +202,15 @@ func (v *MissionControl) HandleInfo(s *live.Socket, msg any) error {
 		if m.err != nil {
 			// Bad data or a failed call is shown; polling continues.
 			v.pollErr = m.err.Error()
+			v.app.recent.update(v.taskSeq, func(r *TaskRecord) { r.Error = m.err.Error() })
 		} else {
 			v.pollErr = ""
 			v.status = m.p.Status
 			if m.p.Progress != nil {
 				v.progress = fmt.Sprintf("%.0f%%", *m.p.Progress*100)
 			}
+			status, progress, perr := v.status, v.progress, m.p.Error
+			v.app.recent.update(v.taskSeq, func(r *TaskRecord) { r.Status, r.Progress, r.Error = status, progress, perr })
 			if m.p.Done() {
 				v.polling = false
 				v.result = resultText(m.p.Result)

@@ -2,18 +2,22 @@
 // the live status page, mission control and /dashboard. Configured by the
 // same environment variables as the Elixir release: PORT, PHX_HOST,
 // SECRET_KEY_BASE, SYMBIONT_URL, SYMBIONT_TOKEN, TASK_PASSWORD,
-// CHECK_ORIGIN.
+// CHECK_ORIGIN; plus DASHBOARD_PASSWORD (default: TASK_PASSWORD) and
+// DASHBOARD_USER (default: any user name) for /dashboard, which is
+// disabled in production (APP_ENV=prod) when neither password is set.
 package main
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/cortex-cinegraph/golive/cmd/internal/app"
+	"github.com/cortex-cinegraph/golive/dashboard"
 	"github.com/cortex-cinegraph/golive/status"
 	"github.com/cortex-cinegraph/golive/status/symbiont"
 	"github.com/cortex-cinegraph/golive/views"
@@ -32,27 +36,108 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.New(cfg, log, views.Layout)
+	srv, err := newServer(cfg, optionsFromEnv(cfg), log)
 	if err != nil {
 		return err
 	}
-	base := os.Getenv("SYMBIONT_URL")
-	if base == "" {
-		base = "http://127.0.0.1:8111"
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
 	}
-	client := &symbiont.Client{BaseURL: base, Token: os.Getenv("SYMBIONT_TOKEN"), Timeout: 5 * time.Second}
-	checker := &status.Checker{Client: client, PubSub: st.Engine.PubSub(), Interval: 5 * time.Second, Log: log}
-	a := &status.App{Checker: checker, Client: client, TaskPassword: os.Getenv("TASK_PASSWORD")}
+	return srv.serve(context.Background(), ln)
+}
+
+// options are the status app's settings beyond app.Config.
+type options struct {
+	SymbiontURL   string
+	SymbiontToken string
+	TaskPassword  string
+	Dashboard     dashboard.Auth
+	// ClientTimeout bounds each Symbiont call (default 5 s); HTTP is the
+	// client's HTTP client (default http.DefaultClient).
+	ClientTimeout time.Duration
+	HTTP          *http.Client
+	// CheckInterval is how often services are checked (default 5 s); a
+	// negative value starts no checker loop (tests call CheckOnce).
+	CheckInterval time.Duration
+	// PollInterval is mission control's progress poll (default 1 s).
+	PollInterval time.Duration
+}
+
+// optionsFromEnv reads the environment, at start, never compiled in.
+func optionsFromEnv(cfg app.Config) options {
+	o := options{
+		SymbiontURL:   os.Getenv("SYMBIONT_URL"),
+		SymbiontToken: os.Getenv("SYMBIONT_TOKEN"),
+		TaskPassword:  os.Getenv("TASK_PASSWORD"),
+	}
+	if o.SymbiontURL == "" {
+		o.SymbiontURL = "http://127.0.0.1:8111"
+	}
+	o.Dashboard = dashboardAuth(cfg.Production, os.Getenv)
+	return o
+}
+
+// dashboardAuth is the dashboard's authentication from the environment:
+// DASHBOARD_PASSWORD, else TASK_PASSWORD (the same gate as mission
+// control); DASHBOARD_USER if set.
+func dashboardAuth(production bool, getenv func(string) string) dashboard.Auth {
+	pw := getenv("DASHBOARD_PASSWORD")
+	if pw == "" {
+		pw = getenv("TASK_PASSWORD")
+	}
+	return dashboard.Auth{User: getenv("DASHBOARD_USER"), Password: pw, Production: production}
+}
+
+// server is the status app wired on the shared stack.
+type server struct {
+	st      *app.Stack
+	app     *status.App
+	checker *status.Checker
+	dash    *dashboard.Dashboard
+	opts    options
+	handler http.Handler
+}
+
+func newServer(cfg app.Config, o options, log *slog.Logger) (*server, error) {
+	st, err := app.New(cfg, log, views.Layout)
+	if err != nil {
+		return nil, err
+	}
+	client := &symbiont.Client{BaseURL: o.SymbiontURL, Token: o.SymbiontToken, Timeout: o.ClientTimeout, HTTP: o.HTTP}
+	if client.Timeout == 0 {
+		client.Timeout = 5 * time.Second
+	}
+	checker := &status.Checker{Client: client, PubSub: st.Engine.PubSub(), Interval: o.CheckInterval, Log: log}
+	a := &status.App{Checker: checker, Client: client, TaskPassword: o.TaskPassword, PollInterval: o.PollInterval}
 	if a.TaskPassword == "" {
 		log.Warn("TASK_PASSWORD is not set: mission control refuses everyone and says why")
 	}
-	log.Info("Symbiont API", "url", base, "token_set", client.Token != "")
+	log.Info("Symbiont API", "url", o.SymbiontURL, "token_set", client.Token != "")
 	a.Register(st.Engine, st.Mux)
+
+	dash, err := dashboard.New(dashboard.Config{Engine: st.Engine, Socket: st.Socket, Auth: o.Dashboard, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range a.DashboardPages() {
+		dash.AddPage(p)
+	}
+	dash.Register(st.Mux)
+
 	st.Mux.Handle("GET /metrics", st.MetricsHandler())
 	st.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	return &server{st: st, app: a, checker: checker, dash: dash, opts: o, handler: dashboard.CountRequests(st.Mux)}, nil
+}
 
-	ctx, cancel := context.WithCancel(context.Background())
+// serve runs the service checker and the dashboard's sampler and serves
+// on ln until ctx ends or SIGINT/SIGTERM (then drains).
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go checker.Run(ctx)
-	return st.Serve(ctx, st.Mux)
+	if s.opts.CheckInterval >= 0 {
+		go s.checker.Run(ctx)
+	}
+	s.dash.Start(ctx)
+	return s.st.ServeListener(ctx, ln, s.handler)
 }
