@@ -88,7 +88,7 @@ db-refresh:  ; $(GO) run ./cmd/moviesdb refresh
 
 # --- bench ------------------------------------------------------------------
 
-bench: assets
+bench:
 	$(GO) run ./cmd/bench
 
 clean:

@@ -1,0 +1,155 @@
+// Command bench is `make bench`: it builds cmd/echoserver, starts it as its
+// own process (a fresh one per scenario, so its memory is measured alone)
+// and drives it with the socketload client from this process:
+//
+//	a. ws-mem      memory per idle WebSocket with one joined channel (10,000)
+//	b. ws-latency  push→reply round trip at 5,000 msgs/s over 1,000 WebSockets
+//	c. lp-latency  the same over 1,000 LongPoll sessions, at 5,000 and 2,000 msgs/s
+//	d. lp-mem      memory per idle LongPoll session (2,000)
+//
+// It prints a Markdown report (and writes it to -out). Every scenario is
+// bounded in size and time; -timeout caps the whole run. -quick is a
+// smoke run of a few seconds.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	o := defaultOptions()
+	var (
+		quick     = flag.Bool("quick", false, "tiny smoke run (a few seconds): 50/20 sockets, 200 msgs/s, 1 s")
+		scenarios = flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated")
+		lpRates   = flag.String("lp-rate", "5000,2000", "LongPoll msgs/s; a comma-separated list runs each")
+		out       = flag.String("out", "", "also write the Markdown report to this file")
+		jsonOut   = flag.String("json", "", "also write the raw results as JSON to this file")
+		timeout   = flag.Duration("timeout", 5*time.Minute, "hard limit for the whole bench")
+		quiet     = flag.Bool("q", false, "no progress lines on stderr")
+	)
+	flag.IntVar(&o.WSSockets, "sockets", o.WSSockets, "a: idle WebSockets for the memory figure")
+	flag.IntVar(&o.LPSockets, "lp-sockets", o.LPSockets, "d: idle LongPoll sessions for the memory figure")
+	flag.IntVar(&o.LatSockets, "lat-sockets", o.LatSockets, "b: WebSockets carrying the latency traffic")
+	flag.IntVar(&o.LPLatSockets, "lp-lat-sockets", o.LPLatSockets, "c: LongPoll sessions carrying the latency traffic")
+	flag.Float64Var(&o.Rate, "rate", o.Rate, "b: WebSocket msgs/s")
+	flag.DurationVar(&o.Duration, "duration", o.Duration, "measured traffic per latency scenario")
+	flag.DurationVar(&o.Warmup, "warmup", o.Warmup, "traffic before each measurement, not counted")
+	flag.IntVar(&o.Payload, "payload", 0, "pad ping payloads to about this many bytes")
+	flag.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "sockets opened at once")
+	flag.DurationVar(&o.QuietWait, "quiet-wait", o.QuietWait, "before each latency run, wait up to this long for the machine to be idle (0: don't)")
+	flag.BoolVar(&o.Pprof, "pprof", false, "heap-profile the server in the memory scenarios (report shows the top)")
+	flag.StringVar(&o.ProfileDir, "profile-dir", "", "keep profiles in this directory (default: a temp dir, removed)")
+	flag.StringVar(&o.ServerBin, "server", "", "use this echoserver binary instead of building cmd/echoserver")
+	flag.Parse()
+
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *quick {
+		q := defaultOptions()
+		q.quick()
+		// -quick sets the sizes; explicit flags still win.
+		if !set["sockets"] {
+			o.WSSockets = q.WSSockets
+		}
+		if !set["lp-sockets"] {
+			o.LPSockets = q.LPSockets
+		}
+		if !set["lat-sockets"] {
+			o.LatSockets = q.LatSockets
+		}
+		if !set["lp-lat-sockets"] {
+			o.LPLatSockets = q.LPLatSockets
+		}
+		if !set["rate"] {
+			o.Rate = q.Rate
+		}
+		if !set["lp-rate"] {
+			*lpRates = "200"
+		}
+		if !set["duration"] {
+			o.Duration = q.Duration
+		}
+		if !set["warmup"] {
+			o.Warmup = q.Warmup
+		}
+		if !set["quiet-wait"] {
+			o.QuietWait = q.QuietWait
+		}
+	}
+	o.LPRates = nil
+	for _, f := range strings.Split(*lpRates, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || v <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -lp-rate %q: want positive numbers\n", *lpRates)
+			os.Exit(2)
+		}
+		o.LPRates = append(o.LPRates, v)
+	}
+	o.Scenarios = nil
+	for _, s := range strings.Split(*scenarios, ",") {
+		s = strings.TrimSpace(s)
+		known := false
+		for _, a := range allScenarios {
+			known = known || a == s
+		}
+		if !known {
+			fmt.Fprintf(os.Stderr, "bench: unknown scenario %q (have %s)\n", s, strings.Join(allScenarios, ", "))
+			os.Exit(2)
+		}
+		o.Scenarios = append(o.Scenarios, s)
+	}
+	if !*quiet {
+		o.Log = os.Stderr
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	rep, err := run(ctx, o, commandLine())
+	if rep != nil {
+		md := rep.markdown()
+		fmt.Print(md)
+		if *out != "" {
+			if werr := os.WriteFile(*out, []byte(md), 0o644); werr != nil {
+				fmt.Fprintln(os.Stderr, "bench:", werr)
+			}
+		}
+		if *jsonOut != "" {
+			data, _ := json.MarshalIndent(rep, "", "  ")
+			if werr := os.WriteFile(*jsonOut, data, 0o644); werr != nil {
+				fmt.Fprintln(os.Stderr, "bench:", werr)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	if len(rep.Failures) > 0 {
+		os.Exit(1)
+	}
+}
+
+// commandLine is how the bench was invoked; under `go run` (or make bench)
+// the binary lives in a temp dir, so name the package instead.
+func commandLine() string {
+	name := os.Args[0]
+	if strings.Contains(name, "go-build") || strings.HasPrefix(name, os.TempDir()) {
+		name = "go run ./cmd/bench"
+	} else {
+		name = filepath.Base(name)
+	}
+	return strings.TrimSpace(name + " " + strings.Join(os.Args[1:], " "))
+}
