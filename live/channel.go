@@ -517,7 +517,15 @@ func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
 		return
 	}
 	err := c.call(func() error { return h.HandleInfo(c.s, msg) })
-	if err != nil {
+	switch {
+	case err != nil && IsTransient(err):
+		// A dependency went down under a connected view (a timer polling
+		// the database): show the error state with its countdown and
+		// mount the view afresh when it ends, as for a failed mount.
+		c.s.end()
+		_, pathP := c.e.match(c.s.url)
+		c.mountFailed(err, allParams(pathP, c.s.url))
+	case err != nil:
 		c.e.log.Error("HandleInfo failed", "view", c.rt.name, "error", err)
 	}
 	c.pushRender()

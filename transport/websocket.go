@@ -1,10 +1,15 @@
 package transport
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -72,7 +77,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			opts.Subprotocols = []string{"phoenix"}
 		}
 	}
-	conn, err := websocket.Accept(w, r, opts)
+	conn, err := websocket.Accept(smallBuffers{w}, r, opts)
 	if err != nil {
 		s.log.Debug("websocket upgrade failed", "error", err, "request_id", info.RequestID)
 		return
@@ -84,30 +89,67 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stats.WebSockets.Add(1)
-	defer s.stats.WebSockets.Add(-1)
+	// Read on a fresh goroutine and return from the handler: the request,
+	// response and net/http's connection frame are then garbage, which
+	// matters at tens of thousands of idle sockets.
+	go func() {
+		defer s.stats.WebSockets.Add(-1)
+		reason := s.readLoop(sock, conn)
+		sock.Close(reason)
+		conn.CloseNow()
+	}()
+}
 
-	reason := s.readLoop(sock, conn)
-	sock.Close(reason)
-	conn.CloseNow()
+// wsBufferSize is the read and write buffer of a WebSocket: net/http's
+// 4 KiB pair per connection would dominate the memory of idle sockets.
+const wsBufferSize = 1024
+
+// smallBuffers hands coder/websocket smaller buffered reader and writer on
+// Hijack than net/http's.
+type smallBuffers struct{ http.ResponseWriter }
+
+func (s smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(s.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := brw.Writer.Flush(); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	n := brw.Reader.Buffered()
+	if n > wsBufferSize {
+		return c, brw, nil
+	}
+	// Bytes net/http already read past the request must be inside the new
+	// reader's buffer: the library resets the reader onto the connection
+	// and keeps only what is buffered.
+	early, _ := brw.Reader.Peek(n)
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), c), wsBufferSize)
+	if n > 0 {
+		br.Peek(n)
+	}
+	return c, bufio.NewReadWriter(br, bufio.NewWriterSize(c, wsBufferSize)), nil
 }
 
 // readLoop reads frames until the peer goes away, stays silent past the idle
 // timeout, sends an oversized frame, or the socket is closed.
 func (s *Server) readLoop(sock *Socket, conn *websocket.Conn) error {
+	// One idle timer per socket, reset on every frame, instead of a
+	// context per Read (fewer allocations per message). Reads are not tied
+	// to sock.ctx: cancelling a Read makes the library drop the TCP
+	// connection at once, before wsSink.close has sent its close frame
+	// (1001 on shutdown); the close handshake ends the Read instead.
+	var idle atomic.Bool
+	timer := time.AfterFunc(s.cfg.IdleTimeout, func() { idle.Store(true); conn.CloseNow() })
+	defer timer.Stop()
 	for {
-		// Not derived from sock.ctx: cancelling a Read makes the library
-		// drop the TCP connection at once, before wsSink.close has sent
-		// its close frame (1001 on shutdown). When the socket closes, the
-		// close handshake ends this Read instead.
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.IdleTimeout)
-		typ, data, err := conn.Read(ctx)
-		idle := ctx.Err() == context.DeadlineExceeded
-		cancel()
+		typ, data, err := conn.Read(context.Background())
 		if err != nil {
 			switch {
 			case sock.ctx.Err() != nil:
 				return context.Cause(sock.ctx)
-			case idle:
+			case idle.Load():
 				s.log.Info("websocket closed: no heartbeat within the idle timeout",
 					append(logAttrsFor(sock), "idle_timeout", s.cfg.IdleTimeout)...)
 				return errors.New("idle timeout")
@@ -118,6 +160,7 @@ func (s *Server) readLoop(sock *Socket, conn *websocket.Conn) error {
 			}
 			return ErrSocketClosed
 		}
+		timer.Reset(s.cfg.IdleTimeout)
 		sock.handleRaw(data, typ == websocket.MessageBinary)
 	}
 }

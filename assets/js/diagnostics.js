@@ -7,6 +7,11 @@ const FAILS_BEFORE_BANNER = 3
 const BANNER_AFTER_MS = 10000
 const RELOAD_LOOP_LIMIT = 2
 const RELOAD_WINDOW_MS = 60000
+// Once a banner explains the failure, the server is asked again at most
+// this often (the cause may change), not after every failed retry: the
+// endpoint is rate limited per address, and a 429 must not replace a
+// useful explanation.
+const DIAGNOSE_EVERY_MS = 30000
 const reloadKey = () => `golive:stale-reloads:${location.pathname}`
 
 export function installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll }) {
@@ -16,6 +21,7 @@ export function installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll }) 
     mounted: false,
     banner: null,
     diagnosing: false,
+    lastDiagnosis: 0,
     ws: "",
     lp: "",
     joinReason: "",
@@ -72,6 +78,7 @@ export function installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll }) 
   const diagnose = async (extra = {}) => {
     if (state.mounted || state.diagnosing) return
     state.diagnosing = true
+    state.lastDiagnosis = Date.now()
     try {
       const q = new URLSearchParams({
         page_origin: location.origin,
@@ -84,7 +91,18 @@ export function installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll }) 
       let d
       try {
         const resp = await fetch(`/live/diagnose?${q}`, { credentials: "same-origin", cache: "no-store" })
-        d = await resp.json()
+        if (resp.status === 429) {
+          // Rate limited: keep the explanation the person already has.
+          if (state.banner) return
+          d = {
+            cause: "unknown",
+            title: "The live connection failed",
+            message: "The page could not connect, and the server is too busy to say why right now.",
+            fix: "Check the server log for refused connections and failed joins from this browser.",
+          }
+        } else {
+          d = await resp.json()
+        }
       } catch (_e) {
         d = {
           cause: "server_unreachable",
@@ -112,7 +130,9 @@ export function installDiagnostics(liveSocket, { topbar, csrfToken, LongPoll }) 
 
   const failed = () => {
     state.failures++
-    if (!state.mounted && state.failures >= FAILS_BEFORE_BANNER) diagnose()
+    if (state.mounted || state.failures < FAILS_BEFORE_BANNER) return
+    if (state.banner && Date.now() - state.lastDiagnosis < DIAGNOSE_EVERY_MS) return
+    diagnose()
   }
 
   // Keep the progress bar down while a banner explains the failure.
