@@ -36,6 +36,100 @@ var ErrMalformedFrame = errors.New("malformed frame")
 
 // DecodeText parses one V2 JSON text frame.
 func DecodeText(data []byte) (Message, error) {
+	if m, ok := decodeFast(data); ok {
+		return m, nil
+	}
+	return decodeSlow(data)
+}
+
+// decodeFast handles the frames real clients send (refs null or plain
+// strings, string topic and event, an object payload) without reflection.
+// Besides being cheaper, it keeps the socket's read goroutine on a small
+// stack: encoding/json's reflective decoder grows it past 4 KiB, and a
+// grown stack stays grown for every idle socket. Anything unusual falls
+// back to decodeSlow, which also words the errors.
+func decodeFast(data []byte) (Message, bool) {
+	var m Message
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return m, false
+	}
+	var ok bool
+	var refs [2]*string
+	i++
+	for k := 0; k < 2; k++ {
+		i = skipSpace(data, i)
+		if i+4 <= len(data) && string(data[i:i+4]) == "null" {
+			i += 4
+		} else {
+			var s string
+			if s, i, ok = plainString(data, i); !ok {
+				return m, false
+			}
+			refs[k] = &s
+		}
+		if i = skipSpace(data, i); i >= len(data) || data[i] != ',' {
+			return m, false
+		}
+		i++
+	}
+	m.JoinRef, m.Ref = refs[0], refs[1]
+	if m.Topic, i, ok = plainString(data, skipSpace(data, i)); !ok {
+		return m, false
+	}
+	if i = skipSpace(data, i); i >= len(data) || data[i] != ',' {
+		return m, false
+	}
+	if m.Event, i, ok = plainString(data, skipSpace(data, i+1)); !ok {
+		return m, false
+	}
+	if i = skipSpace(data, i); i >= len(data) || data[i] != ',' {
+		return m, false
+	}
+	end := len(data) - 1
+	for end > i && isJSONSpace(data[end]) {
+		end--
+	}
+	if data[end] != ']' {
+		return m, false
+	}
+	p := bytes.TrimSpace(data[i+1 : end])
+	if len(p) < 2 || p[0] != '{' || p[len(p)-1] != '}' || !json.Valid(p) {
+		return m, false
+	}
+	m.Payload = p
+	return m, true
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isJSONSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// plainString reads a JSON string at b[i] that is plain ASCII without
+// escapes (refs, topics and events); anything else takes the slow path,
+// which decodes escapes and replaces invalid UTF-8 exactly as
+// encoding/json does.
+func plainString(b []byte, i int) (string, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return "", i, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return string(b[i+1 : j]), j + 1, true
+		case c == '\\' || c < 0x20 || c >= 0x80:
+			return "", i, false
+		}
+	}
+	return "", i, false
+}
+
+func decodeSlow(data []byte) (Message, error) {
 	var parts []json.RawMessage
 	if err := json.Unmarshal(data, &parts); err != nil {
 		return Message{}, fmt.Errorf("%w: not a JSON array: %v", ErrMalformedFrame, err)

@@ -43,14 +43,12 @@ func (s *Server) lpToken(id string) string {
 	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
 }
 
-// lpLookup finds the live session a token names. A token that is forged,
-// for another node, or for an expired session finds nothing.
+// lpLookup finds the live session a token names. Sessions are keyed by
+// their whole signed token, so a forged token, one for another node or for
+// an expired session finds nothing, without recomputing the MAC on every
+// poll (the signature matters when a token is routed between nodes).
 func (s *Server) lpLookup(token string) *lpSession {
 	if token == "" {
-		return nil
-	}
-	dot := strings.LastIndexByte(token, '.')
-	if dot < 0 || !hmac.Equal([]byte(s.lpToken(token[:dot])), []byte(token)) {
 		return nil
 	}
 	s.mu.Lock()
