@@ -67,6 +67,12 @@ func (s *Server) serveLongPoll(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Access-Control-Allow-Origin", "*")
 	if r.Method == http.MethodOptions {
+		// The preflight is held to the origin rule like every other
+		// LongPoll request.
+		if err := s.checkOrigin(r, &ConnInfo{Transport: "longpoll", RequestID: requestID(r)}); err != nil {
+			writeLPStatus(w, 403)
+			return
+		}
 		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 			h.Set("Access-Control-Allow-Headers", req)
 		}
@@ -121,29 +127,36 @@ func (s *Server) lpOpen(w http.ResponseWriter, r *http.Request) {
 		writeLPStatus(w, 403)
 		return
 	}
-	s.mu.Lock()
-	n := len(s.lpByID)
-	s.mu.Unlock()
-	if n >= s.cfg.MaxLongPollSessions {
-		s.limiter.log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
-			"limit", s.cfg.MaxLongPollSessions, "request_id", info.RequestID)
-		s.recordRequestFailure(r, Failure{Cause: CauseLongPollLimit, Detail: "server at its LongPoll session limit", Transport: "longpoll", RequestID: info.RequestID})
-		// 500 makes the client close and retry with its backoff.
-		writeLPStatus(w, 500)
-		return
-	}
 	sess := &lpSession{}
 	sock := s.newSocket(info, nil)
 	sock.lp = sess
 	sess.sock = sock
 	sess.token = s.lpToken(s.cfg.NodeID + "~" + sock.ID)
-	if !s.addSocket(sock) {
+	// Check the limit and claim the slot in one step, so concurrent opens
+	// cannot overshoot it.
+	s.mu.Lock()
+	full := len(s.lpByID) >= s.cfg.MaxLongPollSessions
+	if !full {
+		s.lpByID[sess.token] = sess
+	}
+	s.mu.Unlock()
+	if full {
+		s.limiter.log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
+			"limit", s.cfg.MaxLongPollSessions, "request_id", info.RequestID)
+		s.recordRequestFailure(r, Failure{Cause: CauseLongPollLimit, Detail: "server at its LongPoll session limit", Transport: "longpoll", RequestID: info.RequestID})
+		// 500 makes the client close and retry with its backoff.
+		sock.cancel(errors.New("refused: LongPoll session limit"))
 		writeLPStatus(w, 500)
 		return
 	}
-	s.mu.Lock()
-	s.lpByID[sess.token] = sess
-	s.mu.Unlock()
+	if !s.addSocket(sock) {
+		s.mu.Lock()
+		delete(s.lpByID, sess.token)
+		s.mu.Unlock()
+		sock.cancel(ErrShutdown)
+		writeLPStatus(w, 500)
+		return
+	}
 	s.stats.LongPollSessions.Add(1)
 	sess.armExpiry(s)
 	s.writePoll(w, 410, sess.token, nil)
@@ -203,7 +216,20 @@ func (s *Server) lpPoll(w http.ResponseWriter, r *http.Request, sess *lpSession)
 	defer window.Stop()
 	sock := sess.sock
 	for {
-		if frames := sock.out.take(); len(frames) > 0 {
+		// Take frames only while this is the session's current poll: a
+		// superseded poll must not race the newer one for them.
+		sess.mu.Lock()
+		var frames []outFrame
+		current := sess.waiter == mine
+		if current {
+			frames = sock.out.take()
+		}
+		sess.mu.Unlock()
+		if !current {
+			s.writePoll(w, 204, sess.token, nil)
+			return
+		}
+		if len(frames) > 0 {
 			if r.Context().Err() != nil {
 				sock.out.putBack(frames)
 				return

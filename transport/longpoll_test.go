@@ -448,11 +448,17 @@ func TestLongPollOptions(t *testing.T) {
 	req := e.lpRequest("OPTIONS", "vsn=2.0.0", "", "", map[string]string{
 		"Access-Control-Request-Headers": "content-type, x-phoenix-authtoken",
 		"Access-Control-Request-Method":  "POST",
-		"Origin":                         "https://elsewhere.example",
+		"Origin":                         e.ts.URL,
 	})
 	r := e.lpDo(req)
 	if r.httpStatus != 200 {
 		t.Fatalf("HTTP %d", r.httpStatus)
+	}
+	// A preflight from a refused origin is refused like any LongPoll
+	// request, and gets no CORS grants.
+	bad := e.lpDo(e.lpRequest("OPTIONS", "vsn=2.0.0", "", "", map[string]string{"Origin": "https://elsewhere.example"}))
+	if bad.httpStatus != 200 || bad.raw != `{"status":403}` || bad.header.Get("Access-Control-Allow-Methods") != "" {
+		t.Fatalf("refused preflight: HTTP %d, body %s, allow-methods %q", bad.httpStatus, bad.raw, bad.header.Get("Access-Control-Allow-Methods"))
 	}
 	for k, want := range map[string]string{
 		"Access-Control-Allow-Headers": "content-type, x-phoenix-authtoken",
