@@ -60,9 +60,12 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	e.stats.Joins.Add(1)
 	info := ch.Socket.Info
 	log := e.log.With("topic", ch.Topic, "socket", ch.Socket.ID, "transport", ch.Socket.Transport, "request_id", info.RequestID)
+	var jp joinParams
 	fail := func(r transport.Reply, why string, args ...any) transport.Reply {
 		e.stats.JoinErrors.Add(1)
-		log.Warn("live view join refused: "+why, args...)
+		// Once per cause and origin a minute; repeats are counted.
+		e.limiter.Log(log, "join:"+why+":"+info.Origin.Origin, slog.LevelWarn, "live view join refused: "+why,
+			append(args, "origin", info.Origin.Origin, "mounts", jp.Mounts, "mount_attempts", jp.MountAttempts)...)
 		cause := transport.CauseJoinStale
 		if m, ok := r.Response.(map[string]string); ok && m["reason"] == "unauthorized" {
 			cause = transport.CauseJoinUnauthorized
@@ -74,7 +77,6 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return fail(stale(), "malformed join payload", "error", err)
 	}
-	var jp joinParams
 	_ = json.Unmarshal(p.Params, &jp)
 	if info.CSRF != transport.CSRFOK {
 		return fail(stale(), "socket CSRF check failed", "cause", info.CSRF.String())
@@ -233,8 +235,9 @@ func (c *viewChannel) mountFailed(err error, params Params) {
 	case IsUnavailable(err):
 		cause = transport.CauseDatabase
 	}
-	c.e.log.Error("live view mount failed", "view", c.rt.name, "id", c.s.id, "cause", cause,
-		"request_id", c.s.requestID, "error", err)
+	c.e.limiter.Log(c.e.log, "mount:"+c.rt.name+":"+cause+":"+err.Error(), slog.LevelError, "live view mount failed",
+		"view", c.rt.name, "id", c.s.id, "cause", cause, "transport", c.ch.Socket.Transport,
+		"origin", c.ch.Socket.Info.Origin.Origin, "request_id", c.s.requestID, "error", err)
 	c.ch.Socket.RecordFailure(cause, err.Error(), c.rt.name)
 	ev := &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
 	if IsTransient(err) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -65,7 +66,8 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 	}
 	if err != nil {
 		e.stats.MountErrors.Add(1)
-		e.log.Error("live view mount failed in dead render", "view", rt.name, "path", r.URL.Path, "request_id", reqID, "error", err)
+		e.limiter.Log(e.log, "dead:"+rt.name+":"+err.Error(), slog.LevelError, "live view mount failed in dead render",
+			"view", rt.name, "path", r.URL.Path, "request_id", reqID, "error", err)
 		view = &errorView{err: err, requestID: reqID, view: rt.name}
 		status = statusOf(err)
 	}

@@ -71,7 +71,8 @@ type Engine struct {
 	routes   []*route
 	matchMux *http.ServeMux
 
-	stats Stats
+	stats   Stats
+	limiter transport.RateLog
 
 	// views maps the id of each connected view to its channel, for Send.
 	views sync.Map

@@ -141,7 +141,7 @@ func (s *Server) lpOpen(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if full {
-		s.limiter.log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
+		s.limiter.Log(s.log, "lp-max", slog.LevelWarn, "LongPoll session refused: at the session limit",
 			"limit", s.cfg.MaxLongPollSessions, "request_id", info.RequestID)
 		s.recordRequestFailure(r, Failure{Cause: CauseLongPollLimit, Detail: "server at its LongPoll session limit", Transport: "longpoll", RequestID: info.RequestID})
 		// 500 makes the client close and retry with its backoff.
@@ -319,7 +319,7 @@ func (s *Server) lpPublish(w http.ResponseWriter, r *http.Request, sess *lpSessi
 		n, err := base64.StdEncoding.Decode(bin, line)
 		if err != nil {
 			s.stats.MalformedFrames.Add(1)
-			s.limiter.log(s.log, "malformed:"+sock.ID, slog.LevelWarn, "dropped malformed LongPoll line (neither a JSON frame nor base64)",
+			s.limiter.Log(s.log, "malformed:"+sock.ID, slog.LevelWarn, "dropped malformed LongPoll line (neither a JSON frame nor base64)",
 				append(logAttrsFor(sock), "error", err.Error())...)
 			continue
 		}
@@ -331,7 +331,7 @@ func (s *Server) lpPublish(w http.ResponseWriter, r *http.Request, sess *lpSessi
 func (s *Server) lpFrame(sock *Socket, data []byte, binary bool) {
 	if int64(len(data)) > s.cfg.MaxFrameBytes {
 		s.stats.MalformedFrames.Add(1)
-		s.limiter.log(s.log, "toolarge:"+sock.ID, slog.LevelWarn, "dropped LongPoll frame over the size limit",
+		s.limiter.Log(s.log, "toolarge:"+sock.ID, slog.LevelWarn, "dropped LongPoll frame over the size limit",
 			append(logAttrsFor(sock), "bytes", len(data), "limit_bytes", s.cfg.MaxFrameBytes)...)
 		return
 	}

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// rateLog logs a message at most once per key per interval, counting the
+// RateLog logs a message at most once per key per interval, counting the
 // repeats it swallowed, so a reconnect storm yields one line a minute per
-// cause instead of thousands.
-type rateLog struct {
+// cause instead of thousands. The zero value logs once a minute per key.
+type RateLog struct {
 	mu    sync.Mutex
 	seen  map[string]*rateEntry
 	every time.Duration // default one minute
@@ -26,7 +26,7 @@ type rateEntry struct {
 // without limit.
 const maxRateKeys = 4096
 
-func (l *rateLog) log(logger *slog.Logger, key string, level slog.Level, msg string, args ...any) bool {
+func (l *RateLog) Log(logger *slog.Logger, key string, level slog.Level, msg string, args ...any) bool {
 	l.mu.Lock()
 	if l.seen == nil {
 		l.seen = make(map[string]*rateEntry)

@@ -128,7 +128,7 @@ type Server struct {
 	lpByID   map[string]*lpSession
 	draining bool
 
-	limiter rateLog
+	limiter RateLog
 	stats   Stats
 	fails   failures
 	diag    diagLimiter
@@ -220,7 +220,7 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 	}
 	if vsn := q.Get("vsn"); vsn != "2.0.0" && !strings.HasPrefix(vsn, "2.") {
 		s.stats.Refused.Add(1)
-		s.limiter.log(s.log, "vsn:"+vsn, slog.LevelWarn, "socket refused: unsupported serializer version",
+		s.limiter.Log(s.log, "vsn:"+vsn, slog.LevelWarn, "socket refused: unsupported serializer version",
 			"vsn", vsn, "transport", transport, "request_id", info.RequestID, "hint", "clients must send vsn=2.0.0 (phoenix.js ≥ 1.3)")
 		s.recordRequestFailure(r, Failure{Cause: CauseVersion, Detail: "serializer version " + vsn, Transport: transport, RequestID: info.RequestID})
 		return info, errors.New("unsupported serializer version")
@@ -236,7 +236,7 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 		if info.CSRF != CSRFOK {
 			info.Session = Session{}
 			s.stats.CSRFFailures.Add(1)
-			s.limiter.log(s.log, "csrf:"+info.CSRF.String()+":"+info.Origin.Origin, slog.LevelWarn,
+			s.limiter.Log(s.log, "csrf:"+info.CSRF.String()+":"+info.Origin.Origin, slog.LevelWarn,
 				"socket CSRF check failed; the LiveView join will be answered stale (one reload fixes an old page)",
 				"cause", info.CSRF.String(), "transport", transport, "origin", info.Origin.Origin,
 				"request_id", info.RequestID, "hint", csrfHint(info.CSRF))
@@ -247,7 +247,7 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 	if s.cfg.Connect != nil {
 		if err := s.cfg.Connect(info); err != nil {
 			s.stats.Refused.Add(1)
-			s.limiter.log(s.log, "connect:"+err.Error(), slog.LevelWarn, "socket refused by Connect",
+			s.limiter.Log(s.log, "connect:"+err.Error(), slog.LevelWarn, "socket refused by Connect",
 				"error", err.Error(), "transport", transport, "request_id", info.RequestID)
 			s.recordRequestFailure(r, Failure{Cause: CauseConnectRefused, Detail: err.Error(), Transport: transport, RequestID: info.RequestID})
 			return info, err
@@ -291,7 +291,7 @@ func (s *Server) checkOrigin(r *http.Request, info *ConnInfo) error {
 		return nil
 	}
 	s.stats.Refused.Add(1)
-	s.limiter.log(s.log, "origin:"+d.Origin, slog.LevelWarn, "socket refused: origin not allowed",
+	s.limiter.Log(s.log, "origin:"+d.Origin, slog.LevelWarn, "socket refused: origin not allowed",
 		"origin", d.Origin, "origin_from", d.Source, "reason", d.Reason, "allowed", s.cfg.Origin.String(),
 		"transport", info.Transport, "method", r.Method, "request_id", info.RequestID,
 		"fix", "set PHX_HOST to the host users type in the browser, or list the origin in CHECK_ORIGIN (comma separated)")
@@ -547,7 +547,7 @@ func (sock *Socket) handleRaw(data []byte, binary bool) {
 	}
 	if err != nil {
 		sock.srv.stats.MalformedFrames.Add(1)
-		sock.srv.limiter.log(sock.srv.log, "malformed:"+sock.ID, slog.LevelWarn, "dropped malformed frame",
+		sock.srv.limiter.Log(sock.srv.log, "malformed:"+sock.ID, slog.LevelWarn, "dropped malformed frame",
 			append(logAttrsFor(sock), "error", err.Error(), "bytes", len(data))...)
 		return
 	}

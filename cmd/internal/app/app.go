@@ -62,12 +62,17 @@ func FromEnv(defaultPort int) (Config, error) {
 	}
 	c.Addr = net.JoinHostPort(bind, strconv.Itoa(port))
 	if s := os.Getenv("SECRET_KEY_BASE"); s != "" {
-		if len(s) < 32 {
-			return c, errors.New("SECRET_KEY_BASE must be at least 32 characters")
+		// Phoenix requires 64 bytes; production holds to that, development
+		// accepts shorter keys.
+		if min := 32; len(s) < min || c.Production && len(s) < 64 {
+			if c.Production {
+				min = 64
+			}
+			return c, fmt.Errorf("SECRET_KEY_BASE must be at least %d characters (generate one with `openssl rand -base64 64`)", min)
 		}
 		c.SecretKeyBase = []byte(s)
 	} else if c.Production {
-		return c, errors.New("SECRET_KEY_BASE is not set; generate one with `openssl rand -base64 48` and set it in the environment")
+		return c, errors.New("SECRET_KEY_BASE is not set; generate one with `openssl rand -base64 64` and set it in the environment")
 	} else {
 		c.SecretKeyBase = make([]byte, 48)
 		_, _ = rand.Read(c.SecretKeyBase)
