@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,17 +29,19 @@ type options struct {
 	Warmup   time.Duration
 	Payload  int
 
-	Concurrency int
-	QuietWait   time.Duration // before a latency scenario, wait up to this for an idle machine
-	Pprof       bool          // heap profiles of the memory scenarios
-	ProfileDir  string        // where profiles go (default: the temp dir, removed)
-	ServerBin   string        // use this echoserver instead of building one
-	Log         io.Writer
+	Concurrency   int
+	QuietWait     time.Duration // before a latency scenario, wait up to this for an idle machine
+	Pprof         bool          // heap profiles of the memory scenarios
+	ProfileDir    string        // where profiles go (default: the temp dir, removed)
+	ServerBin     string        // use this echoserver instead of building one
+	Live          liveOptions   // the live scenarios' sizes
+	LiveServerBin string        // use this liveserver instead of building cmd/liveserver
+	Log           io.Writer
 
 	discardProfiles bool // ProfileDir is the temp dir, removed at the end
 }
 
-var allScenarios = []string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}
+var allScenarios = append([]string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}, liveScenarios...)
 
 func defaultOptions() options {
 	return options{
@@ -53,6 +56,7 @@ func defaultOptions() options {
 		Warmup:       time.Second,
 		Concurrency:  200,
 		QuietWait:    15 * time.Second,
+		Live:         defaultLiveOptions(),
 		Log:          io.Discard,
 	}
 }
@@ -63,6 +67,7 @@ func (o *options) quick() {
 	o.Rate, o.LPRates = 200, []float64{200}
 	o.Duration, o.Warmup = time.Second, 200*time.Millisecond
 	o.QuietWait = 0
+	o.Live.quick()
 }
 
 // Targets.
@@ -128,6 +133,7 @@ type report struct {
 	WSLat    *latResult   `json:"ws_latency,omitempty"`
 	LPLat    []*latResult `json:"lp_latency,omitempty"`
 	LPMem    *memResult   `json:"lp_mem,omitempty"`
+	Live     *liveReport  `json:"live,omitempty"`
 	Failures []string     `json:"failures,omitempty"` // scenarios that could not run
 }
 
@@ -162,7 +168,7 @@ func run(ctx context.Context, o options, command string) (*report, error) {
 		return nil, err
 	}
 	bin := o.ServerBin
-	if bin == "" {
+	if bin == "" && slices.ContainsFunc(o.Scenarios, func(s string) bool { return !slices.Contains(liveScenarios, s) }) {
 		logf("building cmd/echoserver…")
 		if bin, err = buildEchoServer(ctx, tmp); err != nil {
 			return nil, err
@@ -207,6 +213,11 @@ func run(ctx context.Context, o options, command string) (*report, error) {
 		rep.LPMem = r
 		if err != nil {
 			fail("lp-mem", err)
+		}
+	}
+	if o.hasLive() {
+		if err := runLive(ctx, o, tmp, rep, fail); err != nil {
+			return rep, err
 		}
 	}
 	rep.Seconds = time.Since(rep.Started).Seconds()

@@ -103,8 +103,31 @@ func TestQuick(t *testing.T) {
 		}
 	}
 
+	// The live scenarios (tiny N): every event answered with a diff, every
+	// view joined and counted.
+	if lv := rep.Live; lv == nil || len(lv.Bytes) != len(liveCases) || len(lv.Mem) != 2 || lv.Lat == nil {
+		t.Fatalf("live scenarios did not all run: %+v", rep.Live)
+	}
+	for _, b := range rep.Live.Bytes {
+		if b.Sample.DiffBytes == 0 || b.Traffic.Received == 0 || b.Traffic.Received != b.Traffic.Sent || b.CPUPerEvUs <= 0 {
+			t.Errorf("live %s %s: sample %+v, traffic %+v, cpu %v", b.Case.Event, b.Case.Vsn, b.Sample, b.Traffic, b.CPUPerEvUs)
+		}
+	}
+	for _, m := range rep.Live.Mem {
+		want := o.Live.MemCounter
+		if strings.HasSuffix(m.Path, "grid") {
+			want = o.Live.MemGrid
+		}
+		if m.Views != want || m.After.Stats["Channels"]-m.Before.Stats["Channels"] != int64(m.Views) || len(m.Problems) > 0 {
+			t.Errorf("live mem %s: %d views, stats %v → %v, problems %v", m.Path, m.Views, m.Before.Stats, m.After.Stats, m.Problems)
+		}
+	}
+	if lt := rep.Live.Lat.Traffic; lt.Received != lt.Sent || lt.Sent == 0 || rep.Live.Lat.Joins.OK != o.Live.LatClients {
+		t.Errorf("live latency: %+v, joins %+v", lt, rep.Live.Lat.Joins)
+	}
+
 	md := rep.markdown()
-	for _, want := range []string{"nproc", rep.Machine.GoVersion, "## a.", "## b.", "## c.", "## d.", "from schedule"} {
+	for _, want := range []string{"nproc", rep.Machine.GoVersion, "## a.", "## b.", "## c.", "## d.", "from schedule", "## Live 1.", "## Live 3."} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}

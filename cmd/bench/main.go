@@ -7,6 +7,9 @@
 //	c. lp-latency  the same over 1,000 LongPoll sessions, at 5,000 and 2,000 msgs/s
 //	d. lp-mem      memory per idle LongPoll session (2,000)
 //
+// and, against cmd/liveserver (the live examples), live-bytes, live-mem and
+// live-latency (see live.go).
+//
 // It prints a Markdown report (and writes it to -out). Every scenario is
 // bounded in size and time; -timeout caps the whole run. -quick is a
 // smoke run of a few seconds.
@@ -50,6 +53,14 @@ func main() {
 	flag.BoolVar(&o.Pprof, "pprof", false, "heap-profile the server in the memory scenarios (report shows the top)")
 	flag.StringVar(&o.ProfileDir, "profile-dir", "", "keep profiles in this directory (default: a temp dir, removed)")
 	flag.StringVar(&o.ServerBin, "server", "", "use this echoserver binary instead of building cmd/echoserver")
+	flag.StringVar(&o.LiveServerBin, "liveserver", "", "use this liveserver binary instead of building cmd/liveserver")
+	flag.IntVar(&o.Live.BytesClients, "live-bytes-clients", o.Live.BytesClients, "live-bytes: clients per event kind")
+	flag.Float64Var(&o.Live.BytesRate, "live-bytes-rate", o.Live.BytesRate, "live-bytes: events/s")
+	flag.DurationVar(&o.Live.BytesDuration, "live-bytes-duration", o.Live.BytesDuration, "live-bytes: traffic per event kind")
+	flag.IntVar(&o.Live.MemCounter, "live-mem-counter", o.Live.MemCounter, "live-mem: connected counter views")
+	flag.IntVar(&o.Live.MemGrid, "live-mem-grid", o.Live.MemGrid, "live-mem: connected 24-card grid views")
+	flag.IntVar(&o.Live.LatClients, "live-lat-clients", o.Live.LatClients, "live-latency: counter clients")
+	flag.Float64Var(&o.Live.LatRate, "live-rate", o.Live.LatRate, "live-latency: clicks/s")
 	flag.Parse()
 
 	set := map[string]bool{}
@@ -84,6 +95,22 @@ func main() {
 		}
 		if !set["quiet-wait"] {
 			o.QuietWait = q.QuietWait
+		}
+		for name, p := range map[string]*int{"live-bytes-clients": &o.Live.BytesClients,
+			"live-mem-counter": &o.Live.MemCounter, "live-mem-grid": &o.Live.MemGrid, "live-lat-clients": &o.Live.LatClients} {
+			if !set[name] {
+				*p = map[string]int{"live-bytes-clients": q.Live.BytesClients, "live-mem-counter": q.Live.MemCounter,
+					"live-mem-grid": q.Live.MemGrid, "live-lat-clients": q.Live.LatClients}[name]
+			}
+		}
+		if !set["live-bytes-rate"] {
+			o.Live.BytesRate = q.Live.BytesRate
+		}
+		if !set["live-bytes-duration"] {
+			o.Live.BytesDuration = q.Live.BytesDuration
+		}
+		if !set["live-rate"] {
+			o.Live.LatRate = q.Live.LatRate
 		}
 	}
 	o.LPRates = nil

@@ -110,6 +110,9 @@ func (r *report) markdown() string {
 	w("- CPU columns are average cores used during the measured traffic: the server process, the client " +
 		"(bench) process, and everything else on the machine. \"Other\" above ~0.1 cores means the figures are " +
 		"disturbed by another workload.\n")
+	if r.Live != nil {
+		r.liveMarkdown(&b)
+	}
 	return b.String()
 }
 

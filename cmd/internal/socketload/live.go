@@ -1,0 +1,730 @@
+package socketload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// This file is the live-view side of the load client: each client does
+// what a browser tab does to go live — GET the page with its own cookie
+// jar, read the csrf-token meta and the data-phx-main container's id,
+// session and static tokens, open the WebSocket at /live/websocket with the
+// session cookie, and join "lv:<id>" — and then sends phx-click events,
+// open loop, measuring each reply (its round trip and its size on the wire).
+
+// DefaultLiveVsn is the client version the 1.2 bundle announces (_lv_vsn).
+const DefaultLiveVsn = "1.2.12"
+
+// LiveConfig describes a set of live-view clients on one page.
+type LiveConfig struct {
+	// Base is the server, e.g. "http://127.0.0.1:4000"; the socket is at
+	// Base + "/live/websocket".
+	Base string
+	// Path is the page, e.g. "/examples/counter".
+	Path string
+	// Clients is how many browser tabs to simulate.
+	Clients int
+	// Vsn is the _lv_vsn connect parameter (DefaultLiveVsn if empty); it
+	// selects the diff encoding the server uses.
+	Vsn string
+	// Concurrency bounds clients fetching or joining at once (default 200).
+	Concurrency int
+	// JoinTimeout bounds one client's page GET, or its connect + join
+	// (default 10 s).
+	JoinTimeout time.Duration
+}
+
+// LiveLoad is a set of live-view clients.
+type LiveLoad struct {
+	cfg     LiveConfig
+	clients []*liveClient // every client; joined ones have conn != nil
+	joined  []*liveClient
+
+	pageHTTP *http.Transport // page GETs: no keep-alive, so the server keeps no idle connection
+	wsHTTP   *http.Client    // WebSocket handshakes (hijacked afterwards)
+	dialer   *countingDialer
+
+	// PageBytes is the size of the first page fetched (the dead render).
+	PageBytes int
+	// JoinBytes is the size of the first join reply frame.
+	JoinBytes int
+
+	closing     atomic.Bool
+	disconnects atomic.Int64
+	pushes      atomic.Int64 // frames that were not replies
+	malformed   atomic.Int64
+	rec         atomic.Pointer[liveRecorder]
+}
+
+type liveClient struct {
+	l                    *LiveLoad
+	i                    int
+	jar                  http.CookieJar
+	csrf, id, sess, stat string
+	pageURL              string
+	topic                string
+	conn                 *websocket.Conn
+
+	mu      sync.Mutex
+	nextRef uint64
+	pending map[uint64]*liveReq
+}
+
+type liveReq struct {
+	measured    bool
+	sched, sent time.Time
+	done        chan LiveReply // sync calls only
+}
+
+// LiveReply is one reply to a join or event.
+type LiveReply struct {
+	Status     string          `json:"status"`
+	FrameBytes int             `json:"frame_bytes"` // the whole WebSocket text frame
+	DiffBytes  int             `json:"diff_bytes"`  // the response's "diff" (or "rendered") JSON
+	Diff       json.RawMessage `json:"diff,omitempty"`
+	Err        string          `json:"error,omitempty"`
+}
+
+// LivePhase describes a page or join phase.
+type LivePhase struct {
+	Requested  int     `json:"requested"`
+	OK         int     `json:"ok"`
+	Errors     int     `json:"errors"`
+	FirstError string  `json:"first_error,omitempty"`
+	Seconds    float64 `json:"seconds"`
+	PerSecond  float64 `json:"per_second"`
+}
+
+func (c *LiveConfig) setDefaults() error {
+	if c.Vsn == "" {
+		c.Vsn = DefaultLiveVsn
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 200
+	}
+	if c.JoinTimeout <= 0 {
+		c.JoinTimeout = 10 * time.Second
+	}
+	u, err := url.Parse(c.Base)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("socketload: Base %q must be http://host:port", c.Base)
+	}
+	c.Base = strings.TrimSuffix(c.Base, "/")
+	if !strings.HasPrefix(c.Path, "/") {
+		return fmt.Errorf("socketload: Path %q must start with /", c.Path)
+	}
+	return nil
+}
+
+// NewLive prepares cfg.Clients clients; FetchPages and Join do the work.
+// The LiveLoad must be closed.
+func NewLive(cfg LiveConfig) (*LiveLoad, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	RaiseFileLimit()
+	d := &countingDialer{d: net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}}
+	l := &LiveLoad{
+		cfg:      cfg,
+		pageHTTP: &http.Transport{DisableKeepAlives: true, DisableCompression: true},
+		wsHTTP:   &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableCompression: true}},
+		dialer:   d,
+	}
+	for i := 0; i < cfg.Clients; i++ {
+		l.clients = append(l.clients, &liveClient{l: l, i: i, pending: map[uint64]*liveReq{}})
+	}
+	return l, nil
+}
+
+// OpenLive is NewLive, FetchPages and Join: cfg.Clients joined views.
+func OpenLive(ctx context.Context, cfg LiveConfig) (*LiveLoad, LivePhase, LivePhase, error) {
+	l, err := NewLive(cfg)
+	if err != nil {
+		return nil, LivePhase{}, LivePhase{}, err
+	}
+	pages := l.FetchPages(ctx)
+	joins := l.Join(ctx)
+	if err := ctx.Err(); err != nil {
+		l.Close()
+		return nil, pages, joins, err
+	}
+	return l, pages, joins, nil
+}
+
+// Clients reports how many clients have joined.
+func (l *LiveLoad) Clients() int { return len(l.joined) }
+
+// Disconnects counts joined clients whose connection ended before Close.
+func (l *LiveLoad) Disconnects() int64 { return l.disconnects.Load() }
+
+// Close closes every connection.
+func (l *LiveLoad) Close() {
+	if l.closing.Swap(true) {
+		return
+	}
+	for _, c := range l.joined {
+		_ = c.conn.CloseNow()
+	}
+	l.wsHTTP.CloseIdleConnections()
+	l.pageHTTP.CloseIdleConnections()
+}
+
+// phase runs f on every client in todo, cfg.Concurrency at once.
+func (l *LiveLoad) phase(ctx context.Context, todo []*liveClient, f func(context.Context, *liveClient) error) ([]*liveClient, LivePhase) {
+	res := LivePhase{Requested: len(todo)}
+	start := time.Now()
+	okFlags := make([]bool, len(todo))
+	var mu sync.Mutex
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(l.cfg.Concurrency, len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				cctx, cancel := context.WithTimeout(ctx, l.cfg.JoinTimeout)
+				err := f(cctx, todo[i])
+				cancel()
+				if err != nil {
+					mu.Lock()
+					res.Errors++
+					if res.FirstError == "" {
+						res.FirstError = fmt.Sprintf("client %d: %v", todo[i].i, err)
+					}
+					mu.Unlock()
+					continue
+				}
+				okFlags[i] = true
+			}
+		}()
+	}
+feed:
+	for i := range todo {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	var ok []*liveClient
+	for i, c := range todo {
+		if okFlags[i] {
+			ok = append(ok, c)
+		}
+	}
+	res.OK = len(ok)
+	res.Seconds = time.Since(start).Seconds()
+	if res.Seconds > 0 {
+		res.PerSecond = float64(res.OK) / res.Seconds
+	}
+	return ok, res
+}
+
+// FetchPages GETs the page for every client (the dead render), each with
+// its own cookie jar.
+func (l *LiveLoad) FetchPages(ctx context.Context) LivePhase {
+	var first atomic.Bool
+	ok, res := l.phase(ctx, l.clients, func(ctx context.Context, c *liveClient) error {
+		n, err := c.fetchPage(ctx)
+		if err == nil && first.CompareAndSwap(false, true) {
+			l.PageBytes = n
+		}
+		return err
+	})
+	l.clients = ok
+	return res
+}
+
+// Join connects and joins every client whose page was fetched.
+func (l *LiveLoad) Join(ctx context.Context) LivePhase {
+	var first atomic.Bool
+	ok, res := l.phase(ctx, l.clients, func(ctx context.Context, c *liveClient) error {
+		r, err := c.join(ctx)
+		if err == nil && first.CompareAndSwap(false, true) {
+			l.JoinBytes = r.FrameBytes
+		}
+		return err
+	})
+	l.joined = ok
+	return res
+}
+
+var (
+	liveCSRFMeta  = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
+	liveContainer = regexp.MustCompile(`<div id="(phx-[^"]+)" data-phx-main data-phx-session="([^"]+)" data-phx-static="([^"]*)"`)
+)
+
+func (c *liveClient) fetchPage(ctx context.Context) (int, error) {
+	jar, _ := cookiejar.New(nil)
+	c.jar = jar
+	c.pageURL = c.l.cfg.Base + c.l.cfg.Path
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.pageURL, nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := (&http.Client{Transport: c.l.pageHTTP, Jar: jar}).Do(req)
+	if err != nil {
+		return 0, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return 0, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET %s: %s", c.l.cfg.Path, res.Status)
+	}
+	html := string(body)
+	m := liveCSRFMeta.FindStringSubmatch(html)
+	if m == nil {
+		return 0, errors.New("no csrf-token meta in the page")
+	}
+	c.csrf = m[1]
+	m = liveContainer.FindStringSubmatch(html)
+	if m == nil {
+		return 0, errors.New("no data-phx-main container in the page")
+	}
+	c.id, c.sess, c.stat = m[1], m[2], m[3]
+	c.topic = "lv:" + c.id
+	return len(body), nil
+}
+
+func (c *liveClient) join(ctx context.Context) (LiveReply, error) {
+	l := c.l
+	q := url.Values{"_csrf_token": {c.csrf}, "_lv_vsn": {l.cfg.Vsn}, "vsn": {"2.0.0"}}
+	u := "ws" + strings.TrimPrefix(l.cfg.Base, "http") + "/live/websocket?" + q.Encode()
+	h := http.Header{}
+	pu, _ := url.Parse(c.pageURL)
+	for _, ck := range c.jar.Cookies(pu) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{
+		HTTPClient: l.wsHTTP, HTTPHeader: h, CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return LiveReply{}, fmt.Errorf("connect: %w", err)
+	}
+	conn.SetReadLimit(16 << 20)
+	c.conn = conn
+	go c.readLoop()
+	payload, _ := json.Marshal(map[string]any{
+		"url": c.pageURL, "session": c.sess, "static": c.stat,
+		"params": map[string]any{"_csrf_token": c.csrf, "_mounts": 0, "_mount_attempts": 0, "_lv_vsn": l.cfg.Vsn},
+	})
+	r, err := c.call(ctx, "phx_join", payload)
+	if err == nil && r.Status != "ok" {
+		err = fmt.Errorf("join refused: %s", r.Diff)
+	}
+	if err != nil {
+		_ = conn.CloseNow()
+		return r, fmt.Errorf("join: %w", err)
+	}
+	return r, nil
+}
+
+// clickPayload is what phoenix.js sends for a phx-click on a button.
+func clickPayload(event string) []byte {
+	return []byte(`{"type":"click","event":` + strconv.Quote(event) + `,"value":{"value":""}}`)
+}
+
+func (c *liveClient) frame(ref uint64, event string, payload []byte) []byte {
+	b := make([]byte, 0, 64+len(c.topic)+len(payload))
+	b = append(b, `["1","`...)
+	b = strconv.AppendUint(b, ref, 10)
+	b = append(b, `",`...)
+	b = strconv.AppendQuote(b, c.topic)
+	b = append(b, ',')
+	b = strconv.AppendQuote(b, event)
+	b = append(b, ',')
+	b = append(b, payload...)
+	return append(b, ']')
+}
+
+func (c *liveClient) register(r *liveReq) uint64 {
+	c.mu.Lock()
+	c.nextRef++
+	ref := c.nextRef
+	c.pending[ref] = r
+	c.mu.Unlock()
+	return ref
+}
+
+func (c *liveClient) unregister(ref uint64) (*liveReq, bool) {
+	c.mu.Lock()
+	r, ok := c.pending[ref]
+	delete(c.pending, ref)
+	c.mu.Unlock()
+	return r, ok
+}
+
+// call sends one message and waits for its reply.
+func (c *liveClient) call(ctx context.Context, event string, payload []byte) (LiveReply, error) {
+	done := make(chan LiveReply, 1)
+	ref := c.register(&liveReq{done: done})
+	if err := c.conn.Write(ctx, websocket.MessageText, c.frame(ref, event, payload)); err != nil {
+		c.unregister(ref)
+		return LiveReply{}, err
+	}
+	select {
+	case r := <-done:
+		if r.Err != "" {
+			return r, errors.New(r.Err)
+		}
+		return r, nil
+	case <-ctx.Done():
+		c.unregister(ref)
+		return LiveReply{}, fmt.Errorf("no reply: %w", ctx.Err())
+	}
+}
+
+// Click sends a phx-click event on joined client i and returns its reply.
+func (l *LiveLoad) Click(ctx context.Context, i int, event string) (LiveReply, error) {
+	if i < 0 || i >= len(l.joined) {
+		return LiveReply{}, fmt.Errorf("socketload: no joined client %d", i)
+	}
+	return l.joined[i].call(ctx, "event", clickPayload(event))
+}
+
+func (c *liveClient) readLoop() {
+	for {
+		_, data, err := c.conn.Read(context.Background())
+		if err != nil {
+			c.ended(err)
+			return
+		}
+		c.incoming(data, time.Now())
+	}
+}
+
+func (c *liveClient) ended(err error) {
+	c.mu.Lock()
+	waiting := c.pending
+	c.pending = map[uint64]*liveReq{}
+	c.mu.Unlock()
+	for _, r := range waiting {
+		if r.done != nil {
+			r.done <- LiveReply{Err: "connection ended: " + err.Error()}
+		}
+	}
+	if c.l.closing.Load() {
+		return
+	}
+	c.l.disconnects.Add(1)
+	if rec := c.l.rec.Load(); rec != nil {
+		rec.noteError(fmt.Sprintf("client %d disconnected: %v", c.i, err))
+	}
+}
+
+func (c *liveClient) incoming(data []byte, now time.Time) {
+	var parts []json.RawMessage
+	if err := json.Unmarshal(data, &parts); err != nil || len(parts) != 5 {
+		c.l.malformed.Add(1)
+		return
+	}
+	var event, refText string
+	_ = json.Unmarshal(parts[3], &event)
+	if event != "phx_reply" || json.Unmarshal(parts[1], &refText) != nil {
+		c.l.pushes.Add(1)
+		return
+	}
+	ref, err := strconv.ParseUint(refText, 10, 64)
+	if err != nil {
+		c.l.pushes.Add(1)
+		return
+	}
+	r, ok := c.unregister(ref)
+	if !ok {
+		c.l.pushes.Add(1)
+		return
+	}
+	var reply struct {
+		Status   string `json:"status"`
+		Response struct {
+			Diff     json.RawMessage `json:"diff"`
+			Rendered json.RawMessage `json:"rendered"`
+		} `json:"response"`
+	}
+	rep := LiveReply{FrameBytes: len(data)}
+	if err := json.Unmarshal(parts[4], &reply); err != nil {
+		rep.Err = "unparsable reply: " + err.Error()
+	} else {
+		rep.Status = reply.Status
+		rep.Diff = reply.Response.Diff
+		if rep.Diff == nil {
+			rep.Diff = reply.Response.Rendered
+		}
+		if reply.Status != "ok" {
+			rep.Diff = parts[4]
+		}
+		rep.DiffBytes = len(rep.Diff)
+	}
+	if r.done != nil {
+		r.done <- rep
+		return
+	}
+	rec := c.l.rec.Load()
+	if rec == nil {
+		return
+	}
+	rec.all.Add(1)
+	if !r.measured {
+		return
+	}
+	if rep.Err != "" || rep.Status != "ok" {
+		rec.errorReplies.Add(1)
+		rec.noteError(fmt.Sprintf("bad event reply: %.200s", parts[4]))
+		return
+	}
+	rec.mu.Lock()
+	rec.lat = append(rec.lat, now.Sub(r.sched))
+	rec.service = append(rec.service, now.Sub(r.sent))
+	rec.lag = append(rec.lag, r.sent.Sub(r.sched))
+	rec.frameBytes += int64(rep.FrameBytes)
+	rec.diffBytes += int64(rep.DiffBytes)
+	rec.minDiff = min(rec.minDiff, rep.DiffBytes)
+	rec.maxDiff = max(rec.maxDiff, rep.DiffBytes)
+	rec.mu.Unlock()
+}
+
+type liveRecorder struct {
+	mu                    sync.Mutex
+	lat, service, lag     []time.Duration
+	frameBytes, diffBytes int64
+	minDiff, maxDiff      int
+	errorReplies          atomic.Int64
+	all                   atomic.Int64 // replies to events, warm-up included
+	firstErr              atomic.Pointer[string]
+}
+
+func (r *liveRecorder) noteError(s string) { r.firstErr.CompareAndSwap(nil, &s) }
+
+// LiveTrafficConfig is an open-loop run of one kind of click.
+type LiveTrafficConfig struct {
+	Event    string        // the phx-click event name
+	Rate     float64       // events per second, aggregate, round-robin over the clients
+	Duration time.Duration // measured
+	Warmup   time.Duration // same traffic before, not counted
+	Drain    time.Duration // wait for replies after the last send (default 5 s)
+}
+
+// LiveTrafficResult is what a run measured.
+type LiveTrafficResult struct {
+	Event        string  `json:"event"`
+	Clients      int     `json:"clients"`
+	TargetRate   float64 `json:"target_rate"`
+	Seconds      float64 `json:"seconds"`
+	WarmupSecs   float64 `json:"warmup_seconds"`
+	Sent         int64   `json:"sent"`      // measured events sent
+	Received     int64   `json:"received"`  // measured ok replies
+	AllSent      int64   `json:"all_sent"`  // warm-up included
+	AllReplies   int64   `json:"all_reply"` // warm-up included
+	Achieved     float64 `json:"achieved"`
+	ErrorReplies int64   `json:"error_replies"`
+	SendErrors   int64   `json:"send_errors"`
+	Lost         int64   `json:"lost"`
+	Disconnects  int64   `json:"disconnects"`
+	Errors       int64   `json:"errors"`
+	FirstError   string  `json:"first_error,omitempty"`
+
+	Latency Latency `json:"latency"` // from the scheduled time
+	Service Latency `json:"service"` // from the send
+	SendLag Latency `json:"send_lag"`
+
+	MeanFrameBytes float64 `json:"mean_frame_bytes"`
+	MeanDiffBytes  float64 `json:"mean_diff_bytes"`
+	MinDiffBytes   int     `json:"min_diff_bytes"`
+	MaxDiffBytes   int     `json:"max_diff_bytes"`
+}
+
+// Events drives open-loop click traffic: on each tick of 1/Rate (at least
+// 100 µs) the due events are sent round-robin over the joined clients,
+// whatever happened to earlier ones, and each round trip is measured from
+// its scheduled time.
+func (l *LiveLoad) Events(ctx context.Context, tc LiveTrafficConfig) (LiveTrafficResult, error) {
+	if tc.Rate <= 0 || tc.Duration <= 0 || tc.Event == "" {
+		return LiveTrafficResult{}, errors.New("socketload: live traffic needs an event, a positive rate and duration")
+	}
+	if len(l.joined) == 0 {
+		return LiveTrafficResult{}, errors.New("socketload: no joined clients")
+	}
+	if tc.Drain <= 0 {
+		tc.Drain = 5 * time.Second
+	}
+	tick := max(100*time.Microsecond, time.Duration(float64(time.Second)/tc.Rate))
+	total := int64(math.Round(tc.Rate * (tc.Warmup + tc.Duration).Seconds()))
+	rec := &liveRecorder{minDiff: math.MaxInt}
+	if !l.rec.CompareAndSwap(nil, rec) {
+		return LiveTrafficResult{}, errors.New("socketload: traffic already running")
+	}
+	defer l.rec.Store(nil)
+	disc0 := l.disconnects.Load()
+	payload := clickPayload(tc.Event)
+
+	var sent, allSent, sendErrs int64
+	var measuredStart time.Time
+	start := time.Now()
+	warmEnd := start.Add(tc.Warmup)
+	perTick := tc.Rate * tick.Seconds()
+	var k, t int64
+	for k < total && ctx.Err() == nil {
+		if wait := time.Until(start.Add(time.Duration(t) * tick)); wait > 0 {
+			sleep(wait)
+		}
+		due := int64(time.Since(start) / tick)
+		for ; t <= due && k < total; t++ {
+			sched := start.Add(time.Duration(t) * tick)
+			upto := min(total, int64(math.Round(perTick*float64(t+1))))
+			for ; k < upto; k++ {
+				c := l.joined[k%int64(len(l.joined))]
+				measured := !sched.Before(warmEnd)
+				if measured && measuredStart.IsZero() {
+					measuredStart = sched
+				}
+				r := &liveReq{measured: measured, sched: sched, sent: time.Now()}
+				ref := c.register(r)
+				err := c.conn.Write(ctx, websocket.MessageText, c.frame(ref, "event", payload))
+				allSent++
+				if measured {
+					sent++
+				}
+				if err != nil {
+					c.unregister(ref)
+					if measured {
+						sendErrs++
+						rec.noteError("send: " + err.Error())
+					}
+				}
+			}
+		}
+	}
+	end := time.Now()
+	if measuredStart.IsZero() {
+		measuredStart = end
+	}
+	deadline := time.Now().Add(tc.Drain)
+	for time.Now().Before(deadline) && ctx.Err() == nil && l.outstanding() > 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	lost := l.dropOutstanding()
+
+	rec.mu.Lock()
+	res := LiveTrafficResult{
+		Event: tc.Event, Clients: len(l.joined), TargetRate: tc.Rate,
+		Seconds: end.Sub(measuredStart).Seconds(), WarmupSecs: tc.Warmup.Seconds(),
+		Sent: sent, Received: int64(len(rec.lat)), AllSent: allSent, AllReplies: rec.all.Load(),
+		ErrorReplies: rec.errorReplies.Load(), SendErrors: sendErrs, Lost: lost,
+		Disconnects: l.disconnects.Load() - disc0,
+		Latency:     summarize(rec.lat), Service: summarize(rec.service), SendLag: summarize(rec.lag),
+	}
+	if n := len(rec.lat); n > 0 {
+		res.MeanFrameBytes = float64(rec.frameBytes) / float64(n)
+		res.MeanDiffBytes = float64(rec.diffBytes) / float64(n)
+		res.MinDiffBytes, res.MaxDiffBytes = rec.minDiff, rec.maxDiff
+	}
+	rec.mu.Unlock()
+	if res.Seconds > 0 {
+		res.Achieved = float64(res.Received) / res.Seconds
+	}
+	res.Errors = res.ErrorReplies + res.SendErrors + res.Lost + res.Disconnects
+	if p := rec.firstErr.Load(); p != nil {
+		res.FirstError = *p
+	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("traffic cut short: %w", err)
+	}
+	return res, nil
+}
+
+func (l *LiveLoad) outstanding() int {
+	n := 0
+	for _, c := range l.joined {
+		c.mu.Lock()
+		for _, r := range c.pending {
+			if r.measured {
+				n++
+			}
+		}
+		c.mu.Unlock()
+	}
+	return n
+}
+
+func (l *LiveLoad) dropOutstanding() int64 {
+	var n int64
+	for _, c := range l.joined {
+		c.mu.Lock()
+		for ref, r := range c.pending {
+			if r.done == nil {
+				if r.measured {
+					n++
+				}
+				delete(c.pending, ref)
+			}
+		}
+		c.mu.Unlock()
+	}
+	return n
+}
+
+// LiveServerMem is cmd/liveserver's /debug/mem: ServerMem plus the
+// process's CPU time.
+type LiveServerMem struct {
+	ServerMem
+	// CPUNs is the server process's user+system CPU time (getrusage).
+	CPUNs int64 `json:"CPUNs"`
+}
+
+// FetchLiveMem is FetchMem for cmd/liveserver.
+func FetchLiveMem(ctx context.Context, base string, gc, free bool) (LiveServerMem, error) {
+	q := url.Values{}
+	if gc {
+		q.Set("gc", "1")
+	}
+	if free {
+		q.Set("free", "1")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/mem?"+q.Encode(), nil)
+	if err != nil {
+		return LiveServerMem{}, err
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return LiveServerMem{}, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return LiveServerMem{}, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return LiveServerMem{}, fmt.Errorf("/debug/mem: %s: %.200s", res.Status, data)
+	}
+	var m LiveServerMem
+	if err := json.Unmarshal(data, &m); err != nil {
+		return LiveServerMem{}, fmt.Errorf("/debug/mem: %v", err)
+	}
+	if m.CPUNs == 0 {
+		return m, errors.New("/debug/mem: no CPUNs (is this cmd/liveserver?)")
+	}
+	return m, nil
+}

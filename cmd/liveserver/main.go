@@ -1,0 +1,144 @@
+// Command liveserver serves the live examples (/examples/counter,
+// /examples/grid, …) exactly as cmd/server registers them, without the
+// movies pages or a database, for the live benchmarks (cmd/bench).
+//
+//	liveserver [-addr 127.0.0.1:0] [-line 1.2] [-pprof] [-log-level warn]
+//
+// It listens on loopback only, with the socket origin check OFF, and adds:
+//
+//	GET /debug/mem[?gc=1][&free=1]  the same JSON as cmd/echoserver's
+//	                                (runtime.MemStats figures, goroutines,
+//	                                VmRSS, transport Stats) plus CPUNs, the
+//	                                process's user+system CPU time
+//	                                (getrusage) in nanoseconds;
+//	/debug/pprof/…                  net/http/pprof, with -pprof only.
+//
+// The first line on stdout is "listening on HOST:PORT". SIGTERM or SIGINT
+// drains the sockets and exits.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/cortex-cinegraph/golive/cmd/internal/app"
+	"github.com/cortex-cinegraph/golive/cmd/internal/socketload"
+	"github.com/cortex-cinegraph/golive/live/examples"
+	"github.com/cortex-cinegraph/golive/transport"
+	"github.com/cortex-cinegraph/golive/views"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	line := flag.String("line", "1.2", "client line the pages load (LV_CLIENT): 1.2, 1.1 or 1.0")
+	withPprof := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/")
+	memRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0 keeps the default, 512 KiB)")
+	level := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	flag.Parse()
+
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintln(os.Stderr, "liveserver: -log-level:", err)
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+	if *memRate > 0 {
+		runtime.MemProfileRate = *memRate
+	}
+	if err := run(*addr, *line, *withPprof, log); err != nil {
+		log.Error("liveserver failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, line string, withPprof bool, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-addr %q: only loopback addresses (the origin check is off)", addr)
+	}
+	socketload.RaiseFileLimit()
+	secret := make([]byte, 48)
+	_, _ = rand.Read(secret)
+	st, err := app.New(app.Config{
+		Addr: addr, SecretKeyBase: secret, CheckOrigin: "false", ClientLine: line,
+	}, log, views.Layout)
+	if err != nil {
+		return err
+	}
+	examples.Register(st.Engine, st.Mux)
+	st.Mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
+		serveMem(w, r, st.Socket)
+	})
+	if withPprof {
+		st.Mux.HandleFunc("/debug/pprof/", pprof.Index)
+		st.Mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		st.Mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		st.Mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		st.Mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("listening on %s\n", ln.Addr())
+	return st.ServeListener(context.Background(), ln, st.Mux)
+}
+
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+func serveMem(w http.ResponseWriter, r *http.Request, srv *transport.Server) {
+	q := r.URL.Query()
+	gc := q.Get("gc") == "1"
+	switch {
+	case q.Get("free") == "1":
+		debug.FreeOSMemory() // includes a GC
+		gc = true
+	case gc:
+		runtime.GC()
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rss, _ := socketload.ProcRSS(os.Getpid())
+	out := struct {
+		GCForced     bool   `json:"gc_forced"`
+		HeapInuse    uint64 `json:"HeapInuse"`
+		HeapAlloc    uint64 `json:"HeapAlloc"`
+		HeapObjects  uint64 `json:"HeapObjects"`
+		StackInuse   uint64 `json:"StackInuse"`
+		Sys          uint64 `json:"Sys"`
+		NumGC        uint32 `json:"NumGC"`
+		PauseTotalNs uint64 `json:"PauseTotalNs"`
+		TotalAlloc   uint64 `json:"TotalAlloc"`
+		Mallocs      uint64 `json:"Mallocs"`
+		NumGoroutine int    `json:"NumGoroutine"`
+		VmRSS        uint64 `json:"VmRSS"`
+		CPUNs        int64  `json:"CPUNs"`
+		Stats        transport.StatsSnapshot
+	}{gc, ms.HeapInuse, ms.HeapAlloc, ms.HeapObjects, ms.StackInuse, ms.Sys, ms.NumGC, ms.PauseTotalNs,
+		ms.TotalAlloc, ms.Mallocs, runtime.NumGoroutine(), rss, cpuNanos(), srv.Stats()}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
