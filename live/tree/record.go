@@ -68,6 +68,8 @@ type Recorder struct {
 	buf     []byte
 	evs     []event
 	streams []*Stream
+	ss      []string // Build's scratch stacks
+	ds      []Dyn
 }
 
 // Write appends dynamic (or flushed) bytes.

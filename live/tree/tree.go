@@ -4,6 +4,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Node is a rendered node: len(Statics) == len(Dyns)+1 and its HTML is
@@ -62,14 +64,16 @@ func (r *Recorder) Build() *Node {
 	// r.buf holds only dynamic bytes (statics are recorded as strings), so
 	// one copy of it backs every dynamic text of the tree.
 	arena := string(r.buf)
-	b := builder{}
-	root := &partial{}
+	// The scratch stacks are the recorder's, reused across renders.
+	b := &builder{ss: r.ss[:0], ds: r.ds[:0]}
+	defer func() { r.ss, r.ds = b.ss[:0], b.ds[:0] }()
+	root := b.open()
 	b.stack = append(b.stack, frame{node: root})
 	pos := 0
 	slot := false // an expression's slot is open at pos
 	for _, ev := range r.evs {
 		if ev.pos > pos || slot {
-			b.top().addText(arena[pos:ev.pos])
+			b.addDyn(b.top(), Dyn{Text: arena[pos:ev.pos]})
 		}
 		pos = ev.pos
 		slot = false
@@ -79,7 +83,7 @@ func (r *Recorder) Build() *Node {
 		case evStatic:
 			b.top().addStatic(ev.s)
 		case evOpen:
-			b.stack = append(b.stack, frame{node: &partial{}})
+			b.stack = append(b.stack, frame{node: b.open()})
 		case evClose:
 			b.closeTo(false)
 		case evListOpen:
@@ -89,7 +93,7 @@ func (r *Recorder) Build() *Node {
 		case evListClose:
 			b.closeTo(true)
 		case evCID:
-			b.top().addDyn(Dyn{CID: ev.n})
+			b.addDyn(b.top(), Dyn{CID: ev.n})
 		case evStream:
 			if f := &b.stack[len(b.stack)-1]; f.list != nil && f.list.row == nil && len(f.list.rows) == 0 {
 				f.list.stream = r.streams[ev.n]
@@ -97,18 +101,21 @@ func (r *Recorder) Build() *Node {
 		}
 	}
 	if pos < len(arena) || slot {
-		b.top().addText(arena[pos:])
+		b.addDyn(b.top(), Dyn{Text: arena[pos:]})
 	}
 	for len(b.stack) > 1 {
 		b.pop()
 	}
-	return root.finish()
+	return b.finish(root)
 }
 
+// partial is a node being built. Its statics and dynamics live on the
+// builder's scratch stacks from s0 and d0 on (open nodes nest, so each one's
+// items are contiguous once its children are finished); finish copies them
+// out at their exact size, because a view keeps its last tree.
 type partial struct {
-	statics []string
-	dyns    []Dyn
-	cur     string // the static after the last dynamic
+	s0, d0 int
+	cur    string // the static after the last dynamic
 }
 
 func (p *partial) addStatic(s string) {
@@ -119,24 +126,6 @@ func (p *partial) addStatic(s string) {
 	} else {
 		p.cur += s
 	}
-}
-
-func (p *partial) addDyn(d Dyn) {
-	if p.statics == nil {
-		p.statics = make([]string, 0, 2)
-		p.dyns = make([]Dyn, 0, 2)
-	}
-	p.statics = append(p.statics, p.cur)
-	p.cur = ""
-	p.dyns = append(p.dyns, d)
-}
-
-func (p *partial) addText(s string) { p.addDyn(Dyn{Text: s}) }
-
-func (p *partial) finish() *Node {
-	n := &Node{Statics: append(p.statics, p.cur), Dyns: p.dyns}
-	n.FP = fingerprint(n.Statics)
-	return n
 }
 
 type listPartial struct {
@@ -152,6 +141,28 @@ type frame struct {
 
 type builder struct {
 	stack []frame
+	ss    []string
+	ds    []Dyn
+}
+
+func (b *builder) open() *partial { return &partial{s0: len(b.ss), d0: len(b.ds)} }
+
+func (b *builder) addDyn(p *partial, d Dyn) {
+	b.ss = append(b.ss, p.cur)
+	p.cur = ""
+	b.ds = append(b.ds, d)
+}
+
+func (b *builder) finish(p *partial) *Node {
+	n := &Node{}
+	n.Statics, n.FP = intern(b.ss[p.s0:], p.cur)
+	if k := len(b.ds) - p.d0; k > 0 {
+		n.Dyns = make([]Dyn, k)
+		copy(n.Dyns, b.ds[p.d0:])
+	}
+	clear(b.ds[p.d0:])
+	b.ss, b.ds = b.ss[:p.s0], b.ds[:p.d0]
+	return n
 }
 
 // top is the node that receives content: the current node, or the open row
@@ -160,7 +171,7 @@ func (b *builder) top() *partial {
 	f := &b.stack[len(b.stack)-1]
 	if f.list != nil {
 		if f.list.row == nil {
-			f.list.row = &partial{}
+			f.list.row = b.open()
 		}
 		return f.list.row
 	}
@@ -173,9 +184,9 @@ func (b *builder) row() {
 		return // a Row outside a list: ignore, content stays correct
 	}
 	if f.list.row != nil {
-		f.list.rows = append(f.list.rows, f.list.row.finish())
+		f.list.rows = append(f.list.rows, b.finish(f.list.row))
 	}
-	f.list.row = &partial{}
+	f.list.row = b.open()
 }
 
 // closeTo pops frames until one of the wanted kind is closed. Unbalanced
@@ -194,18 +205,62 @@ func (b *builder) closeTo(list bool) {
 func (b *builder) pop() {
 	f := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
-	parent := b.top()
 	if f.node != nil {
-		parent.addDyn(Dyn{Node: f.node.finish()})
+		n := b.finish(f.node)
+		b.addDyn(b.top(), Dyn{Node: n})
 		return
 	}
 	l := f.list
 	if l.row != nil {
-		l.rows = append(l.rows, l.row.finish())
+		l.rows = append(l.rows, b.finish(l.row))
 	}
 	nl := newList(l.rows)
 	nl.Stream = l.stream
-	parent.addDyn(Dyn{List: nl})
+	b.addDyn(b.top(), Dyn{List: nl})
+}
+
+// Statics come from template literals, so there are only as many distinct
+// arrays as there are template shapes: every tree of every view shares one
+// copy of each, found by fingerprint.
+var (
+	interned     sync.Map // uint64 -> []string
+	internedSize atomic.Int64
+)
+
+const maxInterned = 1 << 16
+
+// intern returns the statics (pre + last) as a shared slice, and their
+// fingerprint.
+func intern(pre []string, last string) ([]string, uint64) {
+	h := uint64(fnvOffset)
+	for _, s := range pre {
+		h = fpAdd(h, s)
+	}
+	h = fpAdd(h, last)
+	if v, ok := interned.Load(h); ok {
+		st := v.([]string)
+		if len(st) == len(pre)+1 && st[len(pre)] == last && equalStrings(st[:len(pre)], pre) {
+			return st, h
+		}
+	}
+	st := make([]string, len(pre)+1)
+	copy(st, pre)
+	st[len(pre)] = last
+	if internedSize.Load() < maxInterned {
+		if _, loaded := interned.LoadOrStore(h, st); !loaded {
+			internedSize.Add(1)
+		}
+	}
+	return st, h
+}
+
+func equalStrings(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func newList(rows []*Node) *List {
@@ -248,25 +303,27 @@ func newList(rows []*Node) *List {
 	return l
 }
 
-// fingerprint is FNV-1a over the statics, each preceded by its length so
-// that ["ab",""] and ["a","b"] differ.
-func fingerprint(statics []string) uint64 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	for _, s := range statics {
-		for n := len(s); ; n >>= 8 {
-			h = (h ^ uint64(n&0xff)) * prime
-			if n < 256 {
-				break
-			}
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fpAdd folds one static into an FNV-1a fingerprint, preceded by its
+// length so that ["ab",""] and ["a","b"] differ.
+func fpAdd(h uint64, s string) uint64 {
+	for n := len(s); ; n >>= 8 {
+		h = (h ^ uint64(n&0xff)) * fnvPrime
+		if n < 256 {
+			break
 		}
-		h = (h ^ ':') * prime
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * prime
-		}
+	}
+	h = (h ^ ':') * fnvPrime
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
 	return h
 }
+
 
 // HTML renders the node.
 func (n *Node) HTML() string {
@@ -312,6 +369,14 @@ func (d Dyn) writeHTML(sb *strings.Builder, comp func(int) *Node) {
 // rootID finds the id attribute of the first element of a row, the key
 // that lets a reordered or filtered list send only what changed.
 func rootID(n *Node) string {
+	// The usual shape, <li id={ expr } …>: the key is the expression's text
+	// itself (no copy).
+	if len(n.Dyns) > 0 && n.Dyns[0].Node == nil && n.Dyns[0].List == nil && n.Dyns[0].CID == 0 &&
+		strings.HasSuffix(n.Statics[0], ` id="`) && strings.HasPrefix(n.Statics[1], `"`) &&
+		strings.Count(n.Statics[0], "<") == 1 && !strings.Contains(n.Statics[0], ">") &&
+		strings.HasPrefix(strings.TrimLeft(n.Statics[0], " \t\r\n"), "<") {
+		return n.Dyns[0].Text
+	}
 	// The start tag almost always lies within the first few parts: stop at
 	// the first part that closes it.
 	if strings.Contains(n.Statics[0], ">") {
