@@ -324,7 +324,6 @@ func fpAdd(h uint64, s string) uint64 {
 	return h
 }
 
-
 // HTML renders the node.
 func (n *Node) HTML() string {
 	var sb strings.Builder
