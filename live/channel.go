@@ -235,6 +235,14 @@ func (c *viewChannel) mountFailed(err error, params Params) {
 	case IsUnavailable(err):
 		cause = transport.CauseDatabase
 	}
+	// The failed view ends here: its subscriptions are cancelled and its
+	// Terminate runs, so a retry starts clean.
+	if _, isErr := c.view.(*errorView); !isErr {
+		if t, ok := c.view.(Terminator); ok {
+			_ = c.callDuringJoin(func() error { t.Terminate(c.s, err); return nil })
+		}
+	}
+	c.s.end()
 	c.e.limiter.Log(c.e.log, "mount:"+c.rt.name+":"+cause+":"+err.Error(), slog.LevelError, "live view mount failed",
 		"view", c.rt.name, "id", c.s.id, "cause", cause, "transport", c.ch.Socket.Transport,
 		"origin", c.ch.Socket.Info.Origin.Origin, "request_id", c.s.requestID, "error", err)

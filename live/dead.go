@@ -209,7 +209,13 @@ func (v *errorView) Render() templ.Component {
 		}
 		var b strings.Builder
 		b.WriteString(`<div class="live-error" role="alert" data-live-error="` + kind + `">`)
-		b.WriteString(`<h2>` + html.EscapeString(title) + `</h2><p>` + html.EscapeString(v.err.Error()) + `</p>`)
+		msg := v.err.Error()
+		var pe *PanicError
+		if errors.As(v.err, &pe) {
+			// A panic's text is for the log, not the page.
+			msg = "An internal error occurred."
+		}
+		b.WriteString(`<h2>` + html.EscapeString(title) + `</h2><p>` + html.EscapeString(msg) + `</p>`)
 		if v.retryIn > 0 {
 			b.WriteString(`<p>Retrying in <span id="live-retry-in">` + strconv.Itoa(v.retryIn) + `</span> s…</p>`)
 		}

@@ -226,7 +226,7 @@ const scenarios = {
   // 6. Mount panics; mount returns an error.
   mount(transport) {
     for (const [kind, path, cause, says] of [
-      ["panic", "/fail/panic", "mount_panic", /panic: failtest: mount exploded/],
+      ["panic", "/fail/panic", "mount_panic", /An internal error occurred/],
       ["error", "/fail/error", "mount_error", /failtest: cannot load the catalogue/],
     ]) {
       const name = `mount-${kind}-${short[transport]}`

@@ -112,6 +112,16 @@ func (c *Checker) fetchPage(ctx context.Context, u *url.URL) (page, Step) {
 	if resp.StatusCode != http.StatusOK {
 		st.Detail = fmt.Sprintf("GET answered HTTP %d", resp.StatusCode)
 		st.Fix = "the page itself must render (HTTP 200) before it can go live"
+		// A live route whose mount failed renders its error state with the
+		// request id to look up in the server log.
+		if kind, reqID := errorState(body); kind != "" {
+			st.Cause = transport.CauseMountError
+			if kind == "unavailable" {
+				st.Cause = transport.CauseDatabase
+			}
+			st.Detail += fmt.Sprintf(": the view's mount failed (%s)", kind)
+			st.Fix = "check the server log for request id " + reqID
+		}
 		return page{}, st
 	}
 	pg := parsePage(body)
@@ -128,6 +138,33 @@ func (c *Checker) fetchPage(ctx context.Context, u *url.URL) (page, Step) {
 	st.OK = true
 	st.Detail = fmt.Sprintf("HTTP 200, %d bytes, view %s", len(body), pg.id)
 	return pg, st
+}
+
+// errorState finds a live view's error state (data-live-error) and the
+// request id it shows.
+func errorState(b []byte) (kind, requestID string) {
+	z := html.NewTokenizer(bytes.NewReader(b))
+	inCode := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return kind, requestID
+		case html.StartTagToken:
+			t := z.Token()
+			for _, a := range t.Attr {
+				if a.Key == "data-live-error" {
+					kind = a.Val
+				}
+			}
+			inCode = kind != "" && t.Data == "code"
+		case html.TextToken:
+			if inCode && requestID == "" {
+				requestID = strings.TrimSpace(string(z.Text()))
+			}
+		case html.EndTagToken:
+			inCode = false
+		}
+	}
 }
 
 // parsePage extracts the CSRF token and the main view's tokens.

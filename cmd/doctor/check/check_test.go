@@ -113,7 +113,7 @@ func TestMountErrorIsReported(t *testing.T) {
 	rep := run(t, srv.URL+"/broken", "")
 	// The dead render answers 500 with the error state: the page step fails.
 	s := step(t, rep, "page")
-	if s.OK || !strings.Contains(s.Detail, "500") {
+	if s.OK || !strings.Contains(s.Detail, "500") || s.Cause != transport.CauseMountError || !strings.Contains(s.Fix, "request id ") {
 		t.Fatalf("page step: %+v", s)
 	}
 }
