@@ -5,6 +5,7 @@
 // server supports; the server picks the encoding from the version the bundle
 // reports in the socket params.
 import * as esbuild from "esbuild"
+import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 
 const lines = {
@@ -34,5 +35,18 @@ for (const [suffix, pkg] of Object.entries(lines)) {
   }))
 }
 builds.push(esbuild.build({ ...common, entryPoints: ["js/phoenix_global.js"], outfile: "dist/phoenix.js" }))
-builds.push(esbuild.build({ ...common, entryPoints: ["css/app.css"], outfile: "dist/app.css" }))
+// The stylesheet: Tailwind CSS v4, built by its CLI from npm (@tailwindcss/cli,
+// whose native scanner ships inside the npm packages): css/app.css, with the
+// @source globs it names (the movies pages' templates), → dist/app.css.
+builds.push(new Promise((resolve, reject) => {
+  const cli = "node_modules/@tailwindcss/cli/dist/index.mjs"
+  const p = spawn(process.execPath, [cli, "--input", "css/app.css", "--output", "dist/app.css", "--minify"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  let out = ""
+  p.stdout.on("data", (d) => (out += d))
+  p.stderr.on("data", (d) => (out += d))
+  p.on("error", reject)
+  p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`tailwindcss exited with ${code}:\n${out}`))))
+}))
 await Promise.all(builds)

@@ -1,0 +1,286 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/cortex-cinegraph/golive/live"
+	"github.com/cortex-cinegraph/golive/movies"
+)
+
+// Show is the read-only show page /movies/:slug (MOVIES.md §8): the movie
+// by slug or numeric id, with its score, ratings, cast, crew, studios,
+// awards, lists and release dates. Nothing is recomputed or enqueued. An
+// unknown movie is a 404; a database failure is an "unavailable" mount
+// error, which the engine shows with a retry countdown.
+type Show struct {
+	store *movies.Store
+	log   *slog.Logger
+
+	slug   string
+	path   string
+	params url.Values
+	m      *movies.MovieDetail
+
+	fullCast, fullCrew, allReleases bool
+	scoring                         bool
+}
+
+const shortList = 12
+
+// Mount loads the movie.
+func (v *Show) Mount(s *live.Socket, p live.Params) error {
+	v.slug = p.Get("slug")
+	if err := v.load(s); err != nil {
+		return err
+	}
+	if s.Connected() {
+		s.Subscribe(v.store.Config().Topic)
+	}
+	return nil
+}
+
+func (v *Show) load(s *live.Socket) error {
+	m, err := v.store.Movie(s.Context(), v.slug)
+	if errors.Is(err, movies.ErrNotFound) {
+		return &live.StatusError{Status: http.StatusNotFound, Err: fmt.Errorf("movie not found: %q", v.slug)}
+	}
+	if err != nil {
+		v.log.Error("movie page: loading the movie failed", "slug", v.slug, "request_id", s.RequestID(), "err", err)
+		return fmt.Errorf("loading movie %q: %w: %w", v.slug, live.ErrUnavailable, err)
+	}
+	v.m = m
+	t := m.Title
+	if y := v.year(); y != "" {
+		t += " (" + y + ")"
+	}
+	s.SetTitle(t + " · Cinegraph")
+	return nil
+}
+
+// HandleParams reads the list toggles (?cast=all, ?crew=all,
+// ?releases=all): links that work with or without the live connection.
+func (v *Show) HandleParams(s *live.Socket, u *url.URL, _ live.Params) error {
+	v.path = u.Path
+	v.params = u.Query()
+	v.fullCast = v.params.Get("cast") == "all"
+	v.fullCrew = v.params.Get("crew") == "all"
+	v.allReleases = v.params.Get("releases") == "all"
+	return nil
+}
+
+// HandleEvent handles the page's events (§8).
+func (v *Show) HandleEvent(s *live.Socket, e live.Event) error {
+	switch e.Name {
+	case "toggle_full_cast":
+		s.PushPatch(v.toggleHref("cast"), false)
+	case "toggle_full_crew":
+		s.PushPatch(v.toggleHref("crew"), false)
+	case "toggle_all_releases":
+		s.PushPatch(v.toggleHref("releases"), false)
+	case "show_score_modal":
+		v.scoring = true
+	case "hide_score_modal", "close_overlays":
+		v.scoring = false
+	}
+	return nil
+}
+
+// HandleInfo reloads the movie after a data change; a failed reload keeps
+// what the page shows.
+func (v *Show) HandleInfo(s *live.Socket, _ any) error {
+	old := v.m
+	if err := v.load(s); err != nil {
+		v.m = old
+	}
+	return nil
+}
+
+// Render implements live.View.
+func (v *Show) Render() templ.Component { return showPage(v) }
+
+func (v *Show) toggleHref(key string) string {
+	p := cloneValues(v.params)
+	if p.Get(key) == "all" {
+		p.Del(key)
+	} else {
+		p.Set(key, "all")
+	}
+	path := v.path
+	if path == "" {
+		path = IndexPath + "/" + v.slug
+	}
+	return movies.EncodeParams(path, p)
+}
+
+func (v *Show) year() string {
+	if v.m.ReleaseDate == nil {
+		return ""
+	}
+	return strconv.Itoa(v.m.ReleaseDate.Year())
+}
+
+func (v *Show) released() string {
+	if v.m.ReleaseDate == nil {
+		return ""
+	}
+	return v.m.ReleaseDate.Format("2 January 2006")
+}
+
+func (v *Show) runtime() string {
+	if v.m.Runtime == nil || *v.m.Runtime <= 0 {
+		return ""
+	}
+	h, m := *v.m.Runtime/60, *v.m.Runtime%60
+	switch {
+	case h == 0:
+		return strconv.Itoa(m) + "m"
+	case m == 0:
+		return strconv.Itoa(h) + "h"
+	}
+	return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
+}
+
+func genreHref(g movies.Genre) string {
+	return movies.EncodeParams(IndexPath, url.Values{"genres": {g.Slug}, "page": {"1"}})
+}
+
+// lensRow is one lens of the score section.
+type lensRow struct {
+	Key, Label string
+	Percent    int
+	Present    bool
+}
+
+var lensLabels = []struct{ key, label string }{
+	{"mob", "👥 Mob"}, {"critics", "🎭 Critics"}, {"festival_recognition", "🏆 Insiders"},
+	{"time_machine", "⏳ Time Machine"}, {"auteurs", "🎬 Auteurs"}, {"box_office", "💰 Box Office"},
+}
+
+func (v *Show) lenses() []lensRow {
+	var out []lensRow
+	for _, l := range lensLabels {
+		r := lensRow{Key: l.key, Label: l.label}
+		if v.m.Score != nil {
+			if x := v.m.Score.Lenses[l.key]; x != nil && *x > 0 {
+				r.Present = true
+				r.Percent = int(math.Max(0, math.Min(100, math.Round(*x*10))))
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (v *Show) displayScore() string {
+	return oneDecimal(v.m.Scoreability.DisplayScore)
+}
+
+// reason is the evidence line, as on the cards.
+func (v *Show) reason() string {
+	sc := v.m.Scoreability
+	lenses := fmt.Sprintf(" · %d of 6 evidence lenses", sc.PresentLenses)
+	word := map[string]string{"high": "High", "medium": "Medium", "low": "Low"}[sc.ConfidenceLabel]
+	if word == "" {
+		word = "Limited"
+	}
+	switch sc.State {
+	case "scoreable":
+		return word + " confidence" + lenses
+	case "limited":
+		return "Limited confidence" + lenses
+	}
+	return "Not enough evidence yet"
+}
+
+// rating is one external rating as shown.
+type rating struct{ Source, Value string }
+
+func (v *Show) ratings() []rating {
+	find := func(source, metric string) *float64 {
+		for _, r := range v.m.Ratings {
+			if r.Source == source && r.Metric == metric {
+				return r.Value
+			}
+		}
+		return nil
+	}
+	var out []rating
+	if x := find("tmdb", "rating_average"); x != nil {
+		out = append(out, rating{"TMDb", strconv.FormatFloat(*x, 'f', 1, 64) + "/10"})
+	}
+	if x := find("imdb", "rating_average"); x != nil {
+		out = append(out, rating{"IMDb", strconv.FormatFloat(*x, 'f', 1, 64) + "/10"})
+	}
+	if x := find("rotten_tomatoes", "tomatometer"); x != nil {
+		out = append(out, rating{"Rotten Tomatoes", strconv.FormatFloat(*x, 'f', 0, 64) + "%"})
+	}
+	if x := find("metacritic", "metascore"); x != nil {
+		out = append(out, rating{"Metacritic", strconv.FormatFloat(*x, 'f', 0, 64)})
+	}
+	return out
+}
+
+func (v *Show) cast() []movies.Credit {
+	if v.fullCast || len(v.m.Cast) <= shortList {
+		return v.m.Cast
+	}
+	return v.m.Cast[:shortList]
+}
+
+func (v *Show) crew() []movies.Credit {
+	if v.fullCrew || len(v.m.Crew) <= shortList {
+		return v.m.Crew
+	}
+	return v.m.Crew[:shortList]
+}
+
+func (v *Show) releases() []movies.ReleaseDate {
+	if v.allReleases || len(v.m.ReleaseDates) <= 6 {
+		return v.m.ReleaseDates
+	}
+	return v.m.ReleaseDates[:6]
+}
+
+func (v *Show) directors() string {
+	var names []string
+	for _, d := range v.m.Directors {
+		names = append(names, d.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func releaseLine(r movies.ReleaseDate) string {
+	s := r.Country
+	if r.Date != nil {
+		s += " · " + r.Date.Format("2 Jan 2006")
+	}
+	if r.Certification != "" {
+		s += " · " + r.Certification
+	}
+	return s
+}
+
+func nominationLine(n movies.Nomination) string {
+	s := n.Festival.Name + " " + strconv.Itoa(n.Year) + " · " + n.Category
+	if n.PersonName != "" {
+		s += " · " + n.PersonName
+	}
+	return s
+}
+
+func creditID(prefix string, i int, c movies.Credit) string {
+	return prefix + "-" + strconv.Itoa(i) + "-" + strconv.FormatInt(c.PersonID, 10)
+}
+
+func more(n, shown int) string {
+	return "Show all " + strconv.Itoa(n) + " (" + strconv.Itoa(n-shown) + " more)"
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cortex-cinegraph/golive/live"
+	"github.com/cortex-cinegraph/golive/movies"
+)
+
+// Paths of the pages. /movies-v2 is the original's alias, kept for old
+// links; unlike the original (bug B13) its controls stay on /movies-v2.
+const (
+	IndexPath   = "/movies"
+	IndexPathV2 = "/movies-v2"
+)
+
+// SessionName is the live_session of the movies pages: live navigation
+// works between the index and the show pages.
+const SessionName = "movies"
+
+// Register mounts the movies pages on mux:
+//
+//	GET /movies, /movies-v2             the index (live view)
+//	GET /movies/{slug}, /movies-v2/{slug} the show page (live view)
+//	GET /movies/discover                301 to /algorithms, as the original
+//
+// with the headers of MOVIES.md §1: every HTML response of these routes
+// gets "cache-control: private, no-store, no-cache, must-revalidate,
+// max-age=0", "pragma: no-cache" and "expires: -1"; and /movies/<digits>
+// of a movie with a slug is answered 301 to /movies/<slug> (cache-control
+// public, max-age=86400), any other value falling through to the show page.
+// log may be nil (slog.Default).
+func Register(e *live.Engine, mux *http.ServeMux, store *movies.Store, log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
+	}
+	ls := e.Session(SessionName)
+	pages := http.NewServeMux()
+	index := func(path string) func() live.View {
+		return func() live.View { return &Index{store: store, log: log, path: path} }
+	}
+	show := func() live.View { return &Show{store: store, log: log} }
+	ls.Handle(pages, "GET "+IndexPath, "movies.index", index(IndexPath))
+	ls.Handle(pages, "GET "+IndexPathV2, "movies.index.v2", index(IndexPathV2))
+	ls.Handle(pages, "GET "+IndexPath+"/{slug}", "movies.show", show)
+	ls.Handle(pages, "GET "+IndexPathV2+"/{slug}", "movies.show.v2", show)
+
+	h := NoStoreHTML(pages)
+	mux.Handle("GET "+IndexPath, h)
+	mux.Handle("GET "+IndexPathV2, h)
+	mux.Handle("GET "+IndexPath+"/{slug}", slugRedirect(store, log, h))
+	mux.Handle("GET "+IndexPathV2+"/{slug}", h)
+	// The original's redirect for an old link.
+	mux.HandleFunc("GET "+IndexPath+"/discover", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/algorithms", http.StatusMovedPermanently)
+	})
+}
+
+// slugRedirect answers /movies/<all digits> with a 301 to the movie's
+// slug when the movie exists and has one (the original's SEO plug); other
+// requests go to next.
+func slugRedirect(store *movies.Store, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := r.PathValue("slug")
+		if !allDigits(v) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err == nil {
+			var slug string
+			var ok bool
+			slug, ok, err = store.SlugForID(r.Context(), id)
+			if err == nil && ok {
+				w.Header().Set("Cache-Control", "public, max-age=86400")
+				http.Redirect(w, r, IndexPath+"/"+slug, http.StatusMovedPermanently)
+				return
+			}
+		}
+		if err != nil {
+			// The show page reports the failure itself.
+			log.Warn("movies: slug lookup for the SEO redirect failed", "id", v, "err", err)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NoStoreHTML sets the original's cache headers on every text/html
+// response of h: HTML embeds per-session CSRF and LiveView tokens, so it
+// must never be cached.
+func NoStoreHTML(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&noStoreWriter{ResponseWriter: w}, r)
+	})
+}
+
+type noStoreWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *noStoreWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		h := w.Header()
+		if strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+			h.Set("Cache-Control", "private, no-store, no-cache, must-revalidate, max-age=0")
+			h.Set("Pragma", "no-cache")
+			h.Set("Expires", "-1")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *noStoreWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *noStoreWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
