@@ -318,6 +318,9 @@ func (c *Checker) websocket(ctx context.Context, u *url.URL, base url.URL, origi
 		return false
 	}
 	defer conn.CloseNow()
+	// A join reply carries the whole rendered page; the library's default
+	// 32 KiB read limit is far too small for real pages.
+	conn.SetReadLimit(64 << 20)
 	st.OK = true
 	st.Detail = "101 Switching Protocols"
 	add(st)

@@ -80,6 +80,16 @@ func TestHealthy(t *testing.T) {
 	}
 }
 
+// A real page's join reply is larger than a WebSocket library's default
+// read limit (32 KiB): the doctor must still read it.
+func TestLargePage(t *testing.T) {
+	_, srv := stack(t, "", secret)
+	rep := run(t, srv.URL+"/examples/grid?cards=300", "")
+	if !rep.OK || !step(t, rep, "websocket join").OK {
+		t.Fatalf("large page: %+v", rep.Steps)
+	}
+}
+
 func TestOriginRefusedNamesTheFix(t *testing.T) {
 	_, srv := stack(t, "example.org", secret)
 	rep := run(t, srv.URL+"/examples/counter", "https://example.com")
