@@ -160,13 +160,13 @@ func (w *writer) fullNode(n *Node) {
 }
 
 func (w *writer) fullDyn(d Dyn) {
-	switch {
-	case d.Node != nil:
-		w.fullNode(d.Node)
-	case d.List != nil:
-		w.fullList(d.List)
-	case d.CID > 0:
-		w.b = strconv.AppendInt(w.b, int64(d.CID), 10)
+	switch d.kind() {
+	case refNode:
+		w.fullNode(d.Node())
+	case refList:
+		w.fullList(d.List())
+	case refCID:
+		w.b = strconv.AppendInt(w.b, int64(d.CID()), 10)
 	default:
 		w.b = AppendString(w.b, d.Text)
 	}
@@ -327,24 +327,24 @@ func (w *writer) diffNode(old, new *Node) bool {
 }
 
 func (w *writer) diffDyn(old, new Dyn) bool {
-	switch {
-	case new.Node != nil:
-		if old.Node != nil && old.Node.FP == new.Node.FP {
-			return w.diffNode(old.Node, new.Node)
+	switch new.kind() {
+	case refNode:
+		if on, nn := old.Node(), new.Node(); on != nil && on.FP == nn.FP {
+			return w.diffNode(on, nn)
 		}
-		w.fullNode(new.Node)
-	case new.List != nil:
-		if old.List != nil {
-			return w.diffList(old.List, new.List)
+		w.fullNode(new.Node())
+	case refList:
+		if ol := old.List(); ol != nil {
+			return w.diffList(ol, new.List())
 		}
-		w.fullList(new.List)
-	case new.CID > 0:
-		if old.CID == new.CID {
+		w.fullList(new.List())
+	case refCID:
+		if old.CID() == new.CID() {
 			return false
 		}
-		w.b = strconv.AppendInt(w.b, int64(new.CID), 10)
+		w.b = strconv.AppendInt(w.b, int64(new.CID()), 10)
 	default:
-		if old.Node == nil && old.List == nil && old.CID == 0 && old.Text == new.Text {
+		if old.IsText() && old.Text == new.Text {
 			return false
 		}
 		w.b = AppendString(w.b, new.Text)
@@ -400,16 +400,31 @@ func (w *writer) diffList(old, new *List) bool {
 // unchanged row in place is omitted, a moved one is its old index (plus a
 // diff when it also changed), a new one is sent whole.
 func (w *writer) keyedDiff(old, new *List) bool {
-	oldIdx := make(map[string]int, len(old.Keys))
-	for i, k := range old.Keys {
-		oldIdx[k] = i
+	// Rows match by id when both lists have ids, by position when neither
+	// has; when one has and the other not, every row is new.
+	var oldIdx map[string]int
+	if old.Keys != nil && new.Keys != nil {
+		oldIdx = make(map[string]int, len(old.Keys))
+		for i, k := range old.Keys {
+			oldIdx[k] = i
+		}
+	}
+	match := func(i int) (int, bool) {
+		switch {
+		case oldIdx != nil:
+			j, ok := oldIdx[new.Keys[i]]
+			return j, ok
+		case old.Keys == nil && new.Keys == nil:
+			return i, i < len(old.Rows)
+		}
+		return 0, false
 	}
 	o := w.open()
 	o.key("k")
 	k := w.open()
 	moved := false
 	for i, r := range new.Rows {
-		j, ok := oldIdx[new.Keys[i]]
+		j, ok := match(i)
 		if !ok {
 			k.key(strconv.Itoa(i))
 			w.fullRow(r)

@@ -77,8 +77,8 @@ func TestStructure(t *testing.T) {
 	}
 	var list *tree.List
 	for _, d := range n.Dyns {
-		if d.List != nil {
-			list = d.List
+		if d.List() != nil {
+			list = d.List()
 		}
 	}
 	if list == nil || len(list.Rows) != 2 || list.Statics == nil {
