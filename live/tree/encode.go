@@ -200,20 +200,7 @@ func (w *writer) fullList(l *List) {
 	o := w.open()
 	o.key("s")
 	w.statics(l.Statics)
-	if w.enc == DList {
-		o.key("d")
-		w.dRows(l)
-	} else {
-		o.key("k")
-		k := w.open()
-		for i, r := range l.Rows {
-			k.key(strconv.Itoa(i))
-			w.fullRow(r)
-		}
-		k.key("kc")
-		w.b = strconv.AppendInt(w.b, int64(len(l.Rows)), 10)
-		k.close()
-	}
+	w.allRows(&o, l)
 	o.close()
 }
 
@@ -230,20 +217,7 @@ func (w *writer) streamList(l *List, withStatics bool) {
 			w.b = append(w.b, `[""]`...)
 		}
 	}
-	if w.enc == DList {
-		o.key("d")
-		w.dRows(l)
-	} else {
-		o.key("k")
-		k := w.open()
-		for i, r := range l.Rows {
-			k.key(strconv.Itoa(i))
-			w.fullRow(r)
-		}
-		k.key("kc")
-		w.b = strconv.AppendInt(w.b, int64(len(l.Rows)), 10)
-		k.close()
-	}
+	w.allRows(&o, l)
 	o.key("stream")
 	st := l.Stream
 	w.b = append(w.b, '[')
@@ -283,6 +257,25 @@ func (w *writer) streamList(l *List, withStatics bool) {
 	}
 	w.b = append(w.b, ']')
 	o.close()
+}
+
+// allRows writes every row of l whole, as "d" (1.0) or "k" (1.1+) member
+// of the comprehension object o.
+func (w *writer) allRows(o *obj, l *List) {
+	if w.enc == DList {
+		o.key("d")
+		w.dRows(l)
+		return
+	}
+	o.key("k")
+	k := w.open()
+	for i, r := range l.Rows {
+		k.key(strconv.Itoa(i))
+		w.fullRow(r)
+	}
+	k.key("kc")
+	w.b = strconv.AppendInt(w.b, int64(len(l.Rows)), 10)
+	k.close()
 }
 
 func (w *writer) dRows(l *List) {
