@@ -258,4 +258,3 @@ func resultText(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
-
