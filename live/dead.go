@@ -156,6 +156,14 @@ func (e *Engine) takeFlashCookie(w http.ResponseWriter, r *http.Request) map[str
 	return fc.Flash
 }
 
+// RedirectWithFlash answers a plain HTTP request with a redirect to `to`
+// that shows flash there (kind → message), for handlers outside live views
+// (e.g. a lookup that fails before any view mounts).
+func (e *Engine) RedirectWithFlash(w http.ResponseWriter, r *http.Request, to string, flash map[string]string) {
+	e.setFlashCookie(w, flash)
+	http.Redirect(w, r, to, http.StatusFound)
+}
+
 func (e *Engine) setFlashCookie(w http.ResponseWriter, flash map[string]string) {
 	tok, err := e.flash.sign(flashClaims{Flash: flash})
 	if err != nil {

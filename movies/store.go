@@ -477,11 +477,26 @@ func (s *Store) PersonSlugForID(ctx context.Context, id int64) (slug string, ok 
 	return s.slugFor(ctx, "people", id)
 }
 
+// SlugForTMDbID finds a movie by its TMDb id (/movies/tmdb/:id).
+func (s *Store) SlugForTMDbID(ctx context.Context, tmdbID int64) (slug string, ok bool, err error) {
+	return s.slugWhere(ctx, "SELECT slug FROM movies WHERE tmdb_id = $1", tmdbID)
+}
+
+// SlugForIMDbID finds a movie by its IMDb id, e.g. "tt0111161"
+// (/movies/imdb/:id).
+func (s *Store) SlugForIMDbID(ctx context.Context, imdbID string) (slug string, ok bool, err error) {
+	return s.slugWhere(ctx, "SELECT slug FROM movies WHERE imdb_id = $1 ORDER BY id LIMIT 1", imdbID)
+}
+
 func (s *Store) slugFor(ctx context.Context, table string, id int64) (string, bool, error) {
+	return s.slugWhere(ctx, "SELECT slug FROM "+table+" WHERE id = $1", id)
+}
+
+func (s *Store) slugWhere(ctx context.Context, sql string, arg any) (string, bool, error) {
 	ctx, cancel := s.timeout(ctx)
 	defer cancel()
 	var slug *string
-	err := s.db.QueryRow(ctx, "SELECT slug FROM "+table+" WHERE id = $1", id).Scan(&slug)
+	err := s.db.QueryRow(ctx, sql, arg).Scan(&slug)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}

@@ -53,10 +53,42 @@ func Register(e *live.Engine, mux *http.ServeMux, store *movies.Store, log *slog
 	mux.Handle("GET "+IndexPathV2, h)
 	mux.Handle("GET "+IndexPath+"/{slug}", slugRedirect(store, log, h))
 	mux.Handle("GET "+IndexPathV2+"/{slug}", h)
+	// Lookups by external id (the original's :show_by_tmdb and
+	// :show_by_imdb): found → the show page, else a flash on /movies.
+	mux.HandleFunc("GET "+IndexPath+"/tmdb/{id}", func(w http.ResponseWriter, r *http.Request) {
+		v := r.PathValue("id")
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || !allDigits(v) {
+			e.RedirectWithFlash(w, r, IndexPath, map[string]string{"error": "Invalid TMDb ID: " + v})
+			return
+		}
+		externalRedirect(w, r, e, log, "tmdb", v, func() (string, bool, error) { return store.SlugForTMDbID(r.Context(), id) })
+	})
+	mux.HandleFunc("GET "+IndexPath+"/imdb/{id}", func(w http.ResponseWriter, r *http.Request) {
+		v := r.PathValue("id")
+		if len(v) < 3 || v[:2] != "tt" || !allDigits(v[2:]) {
+			e.RedirectWithFlash(w, r, IndexPath, map[string]string{"error": "Invalid IMDb ID format. IMDb IDs look like tt0111161."})
+			return
+		}
+		externalRedirect(w, r, e, log, "imdb", v, func() (string, bool, error) { return store.SlugForIMDbID(r.Context(), v) })
+	})
 	// The original's redirect for an old link.
 	mux.HandleFunc("GET "+IndexPath+"/discover", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/algorithms", http.StatusMovedPermanently)
 	})
+}
+
+func externalRedirect(w http.ResponseWriter, r *http.Request, e *live.Engine, log *slog.Logger, kind, v string, lookup func() (string, bool, error)) {
+	slug, ok, err := lookup()
+	switch {
+	case err != nil:
+		log.Warn("movies: lookup by external id failed", "kind", kind, "id", v, "err", err)
+		e.RedirectWithFlash(w, r, IndexPath, map[string]string{"error": "The movie could not be looked up right now; try again."})
+	case !ok:
+		e.RedirectWithFlash(w, r, IndexPath, map[string]string{"error": "Movie not found (" + kind + " " + v + ")."})
+	default:
+		http.Redirect(w, r, IndexPath+"/"+slug, http.StatusFound)
+	}
 }
 
 // slugRedirect answers /movies/<all digits> with a 301 to the movie's

@@ -781,3 +781,39 @@ func TestDatabaseDown(t *testing.T) {
 		t.Errorf("the failure is not logged with its parameters:\n%s", a.logs.String())
 	}
 }
+
+// /movies/tmdb/:id and /movies/imdb/:id: found → the show page; a bad or
+// unknown id → /movies with the reason as a flash.
+func TestExternalIDRedirects(t *testing.T) {
+	a := newApp(t, seeded(t), movies.Config{})
+	const slug = "golden-trio-genres-2010"
+	var tmdb int64
+	var imdb *string
+	if err := a.store.Pool().QueryRow(context.Background(), "SELECT tmdb_id, imdb_id FROM movies WHERE slug = $1", slug).Scan(&tmdb, &imdb); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.env.Get(fmt.Sprintf("/movies/tmdb/%d", tmdb)); r.Status != http.StatusFound || r.Header.Get("Location") != "/movies/"+slug {
+		t.Errorf("tmdb found: %d %v", r.Status, r.Header)
+	}
+	if imdb != nil && *imdb != "" {
+		if r := a.env.Get("/movies/imdb/" + *imdb); r.Status != http.StatusFound || r.Header.Get("Location") != "/movies/"+slug {
+			t.Errorf("imdb found: %d %v", r.Status, r.Header)
+		}
+	}
+	for path, says := range map[string]string{
+		"/movies/imdb/nm123":       "Invalid IMDb ID format",
+		"/movies/imdb/tt999999999": "Movie not found (imdb tt999999999)",
+		"/movies/tmdb/abc":         "Invalid TMDb ID: abc",
+		"/movies/tmdb/987654321":   "Movie not found (tmdb 987654321)",
+	} {
+		r := a.env.Get(path)
+		if r.Status != http.StatusFound || r.Header.Get("Location") != "/movies" {
+			t.Errorf("%s: %d %v", path, r.Status, r.Header)
+			continue
+		}
+		// The flash travels in a cookie to the next page of this browser.
+		if got := a.env.Get("/movies").Text("#flash-error"); !strings.Contains(got, says) {
+			t.Errorf("%s: flash on /movies = %q, want %q", path, got, says)
+		}
+	}
+}
