@@ -33,7 +33,7 @@ func main() {
 	o := defaultOptions()
 	var (
 		quick     = flag.Bool("quick", false, "tiny smoke run (a few seconds): 50/20 sockets, 200 msgs/s, 1 s")
-		scenarios = flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated")
+		scenarios = flag.String("scenarios", strings.Join(defaultScenarios, ","), "scenarios to run (also: movies), comma separated")
 		lpRates   = flag.String("lp-rate", "5000,2000", "LongPoll msgs/s; a comma-separated list runs each")
 		out       = flag.String("out", "", "also write the Markdown report to this file")
 		jsonOut   = flag.String("json", "", "also write the raw results as JSON to this file")

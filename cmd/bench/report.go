@@ -113,6 +113,9 @@ func (r *report) markdown() string {
 	if r.Live != nil {
 		r.liveMarkdown(&b)
 	}
+	if r.Movies != nil {
+		r.moviesMarkdown(&b)
+	}
 	return b.String()
 }
 

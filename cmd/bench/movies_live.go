@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/cortex-cinegraph/golive/cmd/internal/socketload"
+)
+
+var (
+	moviesCSRF = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
+	moviesMain = regexp.MustCompile(`<div id="(phx-[^"]+)" data-phx-main data-phx-session="([^"]+)" data-phx-static="([^"]*)"`)
+)
+
+// moviesLive is one connected /movies view (closed loop: one call at a time).
+type moviesLive struct {
+	conn    *websocket.Conn
+	topic   string
+	ref     int
+	pushes  int
+	joinLen int
+}
+
+type moviesReply struct {
+	Status string          `json:"status"`
+	Resp   json.RawMessage `json:"response"`
+}
+
+func moviesJoin(ctx context.Context, base string) (*moviesLive, error) {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	pageURL := base + "/movies"
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
+	res, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	m := moviesCSRF.FindSubmatch(body)
+	c := moviesMain.FindSubmatch(body)
+	if m == nil || c == nil {
+		return nil, fmt.Errorf("GET /movies (%s): no csrf meta or data-phx-main container", res.Status)
+	}
+	csrf, id, sess, stat := string(m[1]), string(c[1]), string(c[2]), string(c[3])
+	q := url.Values{"_csrf_token": {csrf}, "_lv_vsn": {socketload.DefaultLiveVsn}, "vsn": {"2.0.0"}}
+	h := http.Header{}
+	pu, _ := url.Parse(pageURL)
+	for _, ck := range jar.Cookies(pu) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/live/websocket?"+q.Encode(),
+		&websocket.DialOptions{HTTPHeader: h, CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	conn.SetReadLimit(16 << 20)
+	l := &moviesLive{conn: conn, topic: "lv:" + id}
+	payload, _ := json.Marshal(map[string]any{
+		"url": pageURL, "session": sess, "static": stat,
+		"params": map[string]any{"_csrf_token": csrf, "_mounts": 0, "_mount_attempts": 0, "_lv_vsn": socketload.DefaultLiveVsn},
+	})
+	rep, _, err := l.call(ctx, "phx_join", payload)
+	if err != nil {
+		conn.CloseNow()
+		return nil, fmt.Errorf("join: %w", err)
+	}
+	if rep.Status != "ok" {
+		conn.CloseNow()
+		return nil, fmt.Errorf("join refused: %s", rep.Resp)
+	}
+	var jr struct {
+		Rendered json.RawMessage `json:"rendered"`
+	}
+	_ = json.Unmarshal(rep.Resp, &jr)
+	l.joinLen = len(jr.Rendered)
+	return l, nil
+}
+
+// call sends one frame and reads until its reply; it returns the reply and
+// the whole reply frame's size.
+func (l *moviesLive) call(ctx context.Context, event string, payload []byte) (moviesReply, int, error) {
+	l.ref++
+	ref := strconv.Itoa(l.ref)
+	frame, _ := json.Marshal([]any{"1", ref, l.topic, event, json.RawMessage(payload)})
+	if err := l.conn.Write(ctx, websocket.MessageText, frame); err != nil {
+		return moviesReply{}, 0, err
+	}
+	for {
+		_, data, err := l.conn.Read(ctx)
+		if err != nil {
+			return moviesReply{}, 0, err
+		}
+		var msg []json.RawMessage
+		if json.Unmarshal(data, &msg) != nil || len(msg) != 5 {
+			continue
+		}
+		var r, ev string
+		_ = json.Unmarshal(msg[1], &r)
+		_ = json.Unmarshal(msg[3], &ev)
+		if ev != "phx_reply" || r != ref {
+			l.pushes++
+			continue
+		}
+		var rep moviesReply
+		if err := json.Unmarshal(msg[4], &rep); err != nil {
+			return rep, len(data), err
+		}
+		return rep, len(data), nil
+	}
+}
+
+// moviesPatchURL is client c's i-th live_patch target: a sort change, a
+// genre filter, the next page, in turn, each URL new to that client.
+func moviesPatchURL(base string, c, i int) (kind, u string) {
+	sorts := []string{"title_asc", "rating_desc", "popularity_desc", "runtime_asc", "release_date_asc", "title_desc"}
+	genres := []string{"drama", "comedy", "action", "thriller", "romance", "horror", "crime", "documentary"}
+	round := i / 3
+	s := sorts[(c+round)%len(sorts)]
+	g := genres[(c+round)%len(genres)]
+	page := 2 + round + c*50
+	switch i % 3 {
+	case 0:
+		return "sort", fmt.Sprintf("%s/movies?sort=%s", base, s)
+	case 1:
+		return "filter", fmt.Sprintf("%s/movies?genres=%s&sort=%s", base, g, s)
+	default:
+		return "page", fmt.Sprintf("%s/movies?genres=%s&page=%d&sort=%s", base, g, page, s)
+	}
+}
+
+func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
+	r.LiveClients = moviesLiveClients
+	var views []*moviesLive
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < moviesLiveClients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			jctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			defer cancel()
+			l, err := moviesJoin(jctx, base)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				r.JoinErrors++
+				if r.JoinFirstErr == "" {
+					r.JoinFirstErr = err.Error()
+				}
+				return
+			}
+			views = append(views, l)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		for _, v := range views {
+			v.conn.Close(websocket.StatusNormalClosure, "")
+		}
+	}()
+	if len(views) == 0 {
+		return fmt.Errorf("no client joined: %s", r.JoinFirstErr)
+	}
+	r.JoinBytes = views[0].joinLen
+
+	type sample struct {
+		kind  string
+		lat   time.Duration
+		diff  int
+		frame int
+		err   bool
+	}
+	samples := make([][]sample, len(views))
+	var firstErr string
+	start := time.Now()
+	end := start.Add(moviesPhase)
+	for ci, v := range views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(end) && ctx.Err() == nil; i++ {
+				kind, u := moviesPatchURL(base, ci, i)
+				payload, _ := json.Marshal(map[string]string{"url": u})
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				t := time.Now()
+				rep, n, err := v.call(cctx, "live_patch", payload)
+				lat := time.Since(t)
+				cancel()
+				if err == nil && rep.Status != "ok" {
+					err = fmt.Errorf("reply %s: %s", rep.Status, rep.Resp)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == "" {
+						firstErr = err.Error()
+					}
+					mu.Unlock()
+					samples[ci] = append(samples[ci], sample{kind: kind, err: true})
+					if ctx.Err() != nil || cctx.Err() != nil {
+						return
+					}
+					continue
+				}
+				var d struct {
+					Diff json.RawMessage `json:"diff"`
+				}
+				_ = json.Unmarshal(rep.Resp, &d)
+				samples[ci] = append(samples[ci], sample{kind: kind, lat: lat, diff: len(d.Diff), frame: n})
+				if kind == "page" && ci == 0 && r.PageSample == "" {
+					mu.Lock()
+					s := string(d.Diff)
+					r.PageDiffBytes = len(d.Diff)
+					r.PageStatics = strings.Count(s, `"s":`)
+					if len(s) > 600 {
+						s = s[:600] + "…"
+					}
+					r.PageSample = s
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	r.LiveSeconds = time.Since(start).Seconds()
+	agg := func(kind string) *moviesKind {
+		k := &moviesKind{Kind: kind}
+		var lats []time.Duration
+		var diff, frame int
+		for ci, ss := range samples {
+			if kind == "all" {
+				k.Pushes += views[ci].pushes
+			}
+			for _, s := range ss {
+				if kind != "all" && s.kind != kind {
+					continue
+				}
+				if s.err {
+					k.Errors++
+					continue
+				}
+				lats = append(lats, s.lat)
+				diff += s.diff
+				frame += s.frame
+			}
+		}
+		k.Events = len(lats)
+		k.P50Ms, k.P99Ms, k.MaxMs = moviesPct(lats)
+		if len(lats) > 0 {
+			k.MeanDiffBytes = float64(diff) / float64(len(lats))
+			k.MeanFrame = float64(frame) / float64(len(lats))
+		}
+		return k
+	}
+	r.All = agg("all")
+	for _, k := range []string{"sort", "filter", "page"} {
+		r.Kinds = append(r.Kinds, agg(k))
+	}
+	if firstErr != "" {
+		r.Problems = append(r.Problems, "first event error: "+firstErr)
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// moviesMarkdown writes the movies section of the report.
+func (r *report) moviesMarkdown(b *strings.Builder) {
+	m := r.Movies
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("\n## Movies: /movies at %d movies (issue 5)\n\n", m.Movies)
+	w("Throwaway PostgreSQL (pgcluster) loaded with %d generated movies (+ golden) in %.1f s; `cmd/server` as its own "+
+		"process with DATABASE_URL, on 127.0.0.1. Scenario took %.1f s. Alone: `go run ./cmd/bench -scenarios movies` "+
+		"(part of the default list).\n\n", m.Movies, m.LoadSeconds, m.Seconds)
+	w("### 1. Dead render of /movies (plain HTTP, keep-alive, closed loop)\n\n")
+	w("| case | clients | requests | errors | renders/s | p50 | p99 | max | page bytes | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for i, d := range m.Dead {
+		target := "—"
+		if i == 0 {
+			target = fmt.Sprintf("≥ %.0f/s: %s", targetDeadPerSec, verdict(d.PerSecond >= targetDeadPerSec && d.Errors == 0))
+		}
+		w("| %s | %d | %d | %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %.0f | %s |\n", d.Name, d.Clients, d.Requests, d.Errors,
+			d.PerSecond, d.P50Ms, d.P99Ms, d.MaxMs, d.MeanBytes, target)
+	}
+	for _, d := range m.Dead {
+		if d.FirstError != "" {
+			w("\n%s: first error: %s\n", d.Name, d.FirstError)
+		}
+	}
+	w("\nCold: each request a URL not asked before (pages 2… of four sorts × three genre choices), so the result cache misses.\n\n")
+	w("### 2. Connected live_patch events (sort / genre filter / next page)\n\n")
+	w("%d clients joined /movies (%d join errors), each sending `live_patch` to a URL new to it, closed loop, for %.1f s. "+
+		"Round trip from send to the `phx_reply`, including the query.\n\n", m.LiveClients-m.JoinErrors, m.JoinErrors, m.LiveSeconds)
+	if m.All != nil {
+		w("| event | events | errors | p50 | p99 | max | diff bytes (mean) | frame bytes (mean) | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		for _, k := range append(m.Kinds, m.All) {
+			target := "—"
+			if k.Kind == "all" {
+				target = fmt.Sprintf("p99 ≤ %.0f ms: %s", targetEventP99Ms, verdict(k.P99Ms <= targetEventP99Ms && k.Events > 0))
+			}
+			w("| %s | %d | %d | %.2f ms | %.2f ms | %.2f ms | %.0f | %.0f | %s |\n", k.Kind, k.Events, k.Errors,
+				k.P50Ms, k.P99Ms, k.MaxMs, k.MeanDiffBytes, k.MeanFrame, target)
+		}
+		w("\nEvents/s overall: %.0f. Non-reply frames received (pushes): %d.\n", float64(m.All.Events)/m.LiveSeconds, m.All.Pushes)
+	}
+	if m.JoinBytes > 0 {
+		w("\nPage change vs full render: the first page-change diff is %d bytes against %d bytes of the join's full render "+
+			"(%.1f%%; dead page %d bytes); it carries %d `\"s\"` (static template) keys.", m.PageDiffBytes, m.JoinBytes,
+			100*float64(m.PageDiffBytes)/float64(m.JoinBytes), m.PageBytes, m.PageStatics)
+		if m.PageStatics == 0 {
+			w(" Only the dynamic parts (the cards that changed) are sent.\n")
+		} else {
+			w(" Some templates are resent.\n")
+		}
+		if m.PageSample != "" {
+			w("\n<details><summary>first page-change diff (truncated)</summary>\n\n```json\n%s\n```\n</details>\n", m.PageSample)
+		}
+	}
+	if m.ServerCPUSecs > 0 {
+		w("\nServer CPU over the measurements: %.1f s.\n", m.ServerCPUSecs)
+	}
+	for _, p := range m.Problems {
+		w("\n- problem: %s\n", p)
+	}
+}
