@@ -145,7 +145,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		n, _ = c.render()
 	}
 	c.last = n
-	rendered := c.enc.Full(n)
+	rendered := c.enc.FullRoot(n)
 	if c.s.title != "" {
 		rendered = tree.AppendMember(rendered, "t", tree.AppendString(nil, c.s.title))
 		c.lastTitle = c.s.title
@@ -591,7 +591,7 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 		n, _ = c.render()
 	}
 	rootChanged := c.last == nil || c.last.FP != n.FP
-	diff := c.enc.Diff(c.last, n)
+	diff := c.enc.DiffRoot(c.last, n)
 	c.last = n
 	if c.s.titleDirty && c.s.title != c.lastTitle {
 		diff = tree.AppendMember(diff, "t", tree.AppendString(nil, c.s.title))

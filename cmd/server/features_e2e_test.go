@@ -189,7 +189,8 @@ func TestFeaturesWireGolden(t *testing.T) {
 		},
 		"1.1": {
 			join:             `"1":{"s":[""],"k":{"kc":0},"stream":["0",[],[]]}`,
-			prepend:          `{"0":"1","1":{` + rowS + `,"k":{"0":{"0":"row-1","1":"1"},"kc":1},"stream":["0",[["row-1",0,20,false]],[]]}}`,
+			// 1.1+ share templates through a top-level "p" map.
+			prepend:          `{"0":"1","1":{"s":0,"k":{"0":{"0":"row-1","1":"1"},"kc":1},"stream":["0",[["row-1",0,20,false]],[]]},"p":{"0":["<li id=\"","\">","</li>"]}}`,
 			prepend2:         `{"0":"2","1":{"k":{"0":{"0":"row-2","1":"2"},"kc":1},"stream":["0",[["row-2",0,20,false]],[]]}}`,
 			append:           `{"0":"3","1":{"k":{"0":{"0":"row-3","1":"3"},"kc":1},"stream":["0",[["row-3",-1,-20,false]],[]]}}`,
 			reset:            `{"1":{"k":{"kc":0},"stream":["0",[],[],true]}}`,
@@ -249,9 +250,13 @@ func featHooksGolden(t *testing.T, st *app.Stack, line, vsn string) {
 	}
 	insert["1.2"] = insert["1.1"]
 	hook := map[string]any{"type": "hook", "event": "pong", "value": map[string]any{"n": 1, "text": "HI"}}
-	featGolden(t, "hook pong (diff, stream insert, top-level r)", w.event(hook),
-		`{"0":"1","1":"1","10":{"s":["<li id=\"","\" class=\"pong\"><span class=\"pong-text\">","</span> <button class=\"pong-delete\" phx-click=\"","\">delete</button></li>"],`+
-			insert[line]+`},"r":{"count":1,"echo":"HI","n":1}}`)
+	rowStatics := `["<li id=\"","\" class=\"pong\"><span class=\"pong-text\">","</span> <button class=\"pong-delete\" phx-click=\"","\">delete</button></li>"]`
+	want := `{"0":"1","1":"1","10":{"s":` + rowStatics + `,` + insert[line] + `},"r":{"count":1,"echo":"HI","n":1}}`
+	if line != "1.0" {
+		// 1.1+ share templates through a top-level "p" map.
+		want = `{"0":"1","1":"1","10":{"s":0,` + insert[line] + `},"p":{"0":` + rowStatics + `},"r":{"count":1,"echo":"HI","n":1}}`
+	}
+	featGolden(t, "hook pong (diff, stream insert, top-level r)", w.event(hook), want)
 
 	// A hook event that changes nothing still answers with "r".
 	bad := map[string]any{"type": "hook", "event": "pong", "value": "not an object"}

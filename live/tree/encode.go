@@ -71,6 +71,83 @@ func (e Encoding) Diff(old, new *Node) []byte {
 	return w.b
 }
 
+// FullRoot is Full for a view's root render. On the keyed (1.1+) line it
+// shares statics through a top-level "p" map: every full node refers to its
+// template by index, so a diff that adds many rows of the same shape (a
+// page of new cards) carries each template once. Components use Full.
+func (e Encoding) FullRoot(n *Node) []byte {
+	w := writer{enc: e, b: make([]byte, 0, 256)}
+	w.share()
+	w.fullNode(n)
+	return w.withTemplates()
+}
+
+// DiffRoot is Diff for a view's root render, sharing templates like
+// FullRoot.
+func (e Encoding) DiffRoot(old, new *Node) []byte {
+	w := writer{enc: e, b: make([]byte, 0, 64)}
+	w.share()
+	if old == nil || old.FP != new.FP {
+		w.fullNode(new)
+		return w.withTemplates()
+	}
+	if !w.diffNode(old, new) {
+		return nil
+	}
+	return w.withTemplates()
+}
+
+// templates collects the statics a root diff refers to by index.
+type templates struct {
+	index map[uint64]int
+	list  [][]string
+}
+
+// share turns on template sharing where the client line supports "p" on
+// any node (1.1+).
+func (w *writer) share() {
+	if w.enc == Keyed {
+		w.tpl = &templates{index: map[uint64]int{}}
+	}
+}
+
+func (w *writer) withTemplates() []byte {
+	if w.tpl == nil || len(w.tpl.list) == 0 {
+		return w.b
+	}
+	p := make([]byte, 0, 256)
+	p = append(p, '{')
+	for i, st := range w.tpl.list {
+		if i > 0 {
+			p = append(p, ',')
+		}
+		p = append(p, '"')
+		p = strconv.AppendInt(p, int64(i), 10)
+		p = append(p, '"', ':')
+		sw := writer{b: p}
+		sw.statics(st)
+		p = sw.b
+	}
+	p = append(p, '}')
+	return AppendMember(w.b, "p", p)
+}
+
+// staticsRef writes a node's statics: inline, or as an index into the
+// shared templates.
+func (w *writer) staticsRef(st []string, fp uint64) {
+	if w.tpl == nil {
+		w.statics(st)
+		return
+	}
+	i, ok := w.tpl.index[fp]
+	if !ok {
+		i = len(w.tpl.list)
+		w.tpl.index[fp] = i
+		w.tpl.list = append(w.tpl.list, st)
+	}
+	w.b = strconv.AppendInt(w.b, int64(i), 10)
+}
+
 // AppendMember adds "key":value to the JSON object obj (which must end in
 // '}'), for the extra top-level keys of a diff (title, events, reply).
 func AppendMember(obj []byte, key string, value []byte) []byte {
@@ -90,6 +167,7 @@ func AppendMember(obj []byte, key string, value []byte) []byte {
 type writer struct {
 	enc Encoding
 	b   []byte
+	tpl *templates // shared statics of a root diff (1.1+), or nil
 }
 
 // obj tracks commas while writing one JSON object.
@@ -155,7 +233,7 @@ func (w *writer) fullNode(n *Node) {
 		w.fullDyn(d)
 	}
 	o.key("s")
-	w.statics(n.Statics)
+	w.staticsRef(n.Statics, n.FP)
 	o.close()
 }
 
@@ -199,7 +277,7 @@ func (w *writer) fullList(l *List) {
 	}
 	o := w.open()
 	o.key("s")
-	w.statics(l.Statics)
+	w.staticsRef(l.Statics, l.FP)
 	w.allRows(&o, l)
 	o.close()
 }
@@ -212,7 +290,7 @@ func (w *writer) streamList(l *List, withStatics bool) {
 	if withStatics {
 		o.key("s")
 		if l.Statics != nil {
-			w.statics(l.Statics)
+			w.staticsRef(l.Statics, l.FP)
 		} else {
 			w.b = append(w.b, `[""]`...)
 		}

@@ -67,11 +67,11 @@ func (s *sequence) encode(enc tree.Encoding, line string) replaySeq {
 	rs := replaySeq{
 		Name: s.id() + "/" + encName(enc),
 		Line: line,
-		Join: enc.Full(s.states[0].node),
+		Join: enc.FullRoot(s.states[0].node),
 		HTML: s.states[0].html,
 	}
 	for i := 1; i < len(s.states); i++ {
-		rs.Steps = append(rs.Steps, replayStep{Diff: enc.Diff(s.states[i-1].node, s.states[i].node), HTML: s.states[i].html})
+		rs.Steps = append(rs.Steps, replayStep{Diff: enc.DiffRoot(s.states[i-1].node, s.states[i].node), HTML: s.states[i].html})
 	}
 	return rs
 }
@@ -187,9 +187,9 @@ func reportFailure(t *testing.T, node, script string, f replayFailure, byName ma
 		pair := replaySeq{
 			Name:  "repro",
 			Line:  f.Line,
-			Join:  enc.Full(prev.node),
+			Join:  enc.FullRoot(prev.node),
 			HTML:  prev.html,
-			Steps: []replayStep{{Diff: enc.Diff(prev.node, cur.node), HTML: cur.html}},
+			Steps: []replayStep{{Diff: enc.DiffRoot(prev.node, cur.node), HTML: cur.html}},
 		}
 		res := runLines(t, node, script, map[string][]replaySeq{f.Line: {pair}}, 1)[f.Line]
 		if len(res.Failures) > 0 {
