@@ -188,7 +188,7 @@ func TestFeaturesWireGolden(t *testing.T) {
 			appendAfterReset: `{"0":"4","1":{"d":[["row-4","4"]],"stream":["0",[["row-4",-1,-20]],[]]}}`,
 		},
 		"1.1": {
-			join:             `"1":{"s":[""],"k":{"kc":0},"stream":["0",[],[]]}`,
+			join: `"1":{"s":[""],"k":{"kc":0},"stream":["0",[],[]]}`,
 			// 1.1+ share templates through a top-level "p" map.
 			prepend:          `{"0":"1","1":{"s":0,"k":{"0":{"0":"row-1","1":"1"},"kc":1},"stream":["0",[["row-1",0,20,false]],[]]},"p":{"0":["<li id=\"","\">","</li>"]}}`,
 			prepend2:         `{"0":"2","1":{"k":{"0":{"0":"row-2","1":"2"},"kc":1},"stream":["0",[["row-2",0,20,false]],[]]}}`,
