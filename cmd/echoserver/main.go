@@ -22,7 +22,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,7 +32,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -88,9 +86,7 @@ func run(addr string, withPprof bool, log *slog.Logger) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("/socket/", srv)
-	mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
-		serveMem(w, r, srv)
-	})
+	mux.Handle("GET /debug/mem", socketload.MemHandler(srv))
 	if withPprof {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -133,40 +129,4 @@ func run(addr string, withPprof bool, log *slog.Logger) error {
 	log.Info("stopped", "transport_shutdown", t1.Sub(t0).Round(time.Millisecond).String(),
 		"http_shutdown", time.Since(t1).Round(time.Millisecond).String())
 	return nil
-}
-
-func serveMem(w http.ResponseWriter, r *http.Request, srv *transport.Server) {
-	q := r.URL.Query()
-	gc := q.Get("gc") == "1"
-	switch {
-	case q.Get("free") == "1":
-		debug.FreeOSMemory() // includes a GC
-		gc = true
-	case gc:
-		runtime.GC()
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	rss, _ := socketload.ProcRSS(os.Getpid())
-	out := struct {
-		GCForced     bool   `json:"gc_forced"`
-		HeapInuse    uint64 `json:"HeapInuse"`
-		HeapAlloc    uint64 `json:"HeapAlloc"`
-		HeapObjects  uint64 `json:"HeapObjects"`
-		StackInuse   uint64 `json:"StackInuse"`
-		Sys          uint64 `json:"Sys"`
-		NumGC        uint32 `json:"NumGC"`
-		PauseTotalNs uint64 `json:"PauseTotalNs"`
-		TotalAlloc   uint64 `json:"TotalAlloc"`
-		Mallocs      uint64 `json:"Mallocs"`
-		NumGoroutine int    `json:"NumGoroutine"`
-		VmRSS        uint64 `json:"VmRSS"`
-		Stats        transport.StatsSnapshot
-	}{gc, ms.HeapInuse, ms.HeapAlloc, ms.HeapObjects, ms.StackInuse, ms.Sys, ms.NumGC, ms.PauseTotalNs,
-		ms.TotalAlloc, ms.Mallocs, runtime.NumGoroutine(), rss, srv.Stats()}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(out)
 }

@@ -20,22 +20,17 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/http/pprof"
 	"os"
 	"runtime"
-	"runtime/debug"
-	"syscall"
 
 	"github.com/cortex-cinegraph/golive/cmd/internal/app"
 	"github.com/cortex-cinegraph/golive/cmd/internal/socketload"
 	"github.com/cortex-cinegraph/golive/live/examples"
-	"github.com/cortex-cinegraph/golive/transport"
 	"github.com/cortex-cinegraph/golive/views"
 )
 
@@ -80,9 +75,7 @@ func run(addr, line string, withPprof bool, log *slog.Logger) error {
 		return err
 	}
 	examples.Register(st.Engine, st.Mux)
-	st.Mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
-		serveMem(w, r, st.Socket)
-	})
+	st.Mux.Handle("GET /debug/mem", socketload.MemHandler(st.Socket))
 	if withPprof {
 		st.Mux.HandleFunc("/debug/pprof/", pprof.Index)
 		st.Mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -96,49 +89,4 @@ func run(addr, line string, withPprof bool, log *slog.Logger) error {
 	}
 	fmt.Printf("listening on %s\n", ln.Addr())
 	return st.ServeListener(context.Background(), ln, st.Mux)
-}
-
-func cpuNanos() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
-
-func serveMem(w http.ResponseWriter, r *http.Request, srv *transport.Server) {
-	q := r.URL.Query()
-	gc := q.Get("gc") == "1"
-	switch {
-	case q.Get("free") == "1":
-		debug.FreeOSMemory() // includes a GC
-		gc = true
-	case gc:
-		runtime.GC()
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	rss, _ := socketload.ProcRSS(os.Getpid())
-	out := struct {
-		GCForced     bool   `json:"gc_forced"`
-		HeapInuse    uint64 `json:"HeapInuse"`
-		HeapAlloc    uint64 `json:"HeapAlloc"`
-		HeapObjects  uint64 `json:"HeapObjects"`
-		StackInuse   uint64 `json:"StackInuse"`
-		Sys          uint64 `json:"Sys"`
-		NumGC        uint32 `json:"NumGC"`
-		PauseTotalNs uint64 `json:"PauseTotalNs"`
-		TotalAlloc   uint64 `json:"TotalAlloc"`
-		Mallocs      uint64 `json:"Mallocs"`
-		NumGoroutine int    `json:"NumGoroutine"`
-		VmRSS        uint64 `json:"VmRSS"`
-		CPUNs        int64  `json:"CPUNs"`
-		Stats        transport.StatsSnapshot
-	}{gc, ms.HeapInuse, ms.HeapAlloc, ms.HeapObjects, ms.StackInuse, ms.Sys, ms.NumGC, ms.PauseTotalNs,
-		ms.TotalAlloc, ms.Mallocs, runtime.NumGoroutine(), rss, cpuNanos(), srv.Stats()}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(out)
 }
