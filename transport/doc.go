@@ -15,4 +15,11 @@
 // no goroutine. Outbound frames go through one bounded queue per socket;
 // a consumer that falls behind past the limit is disconnected rather than
 // buffered without bound.
+//
+// Clusters: with [Config.Peers] set, a LongPoll request that reaches a node
+// other than the one holding its session (the signed token names the node)
+// is forwarded to that node, so a load balancer needs no sticky sessions;
+// a session whose node is gone is answered as gone, and the client starts
+// a new one at once. [Server.Shutdown] tells clients to reconnect in
+// batches over [Config.DrainPeriod] and refuses new sockets meanwhile.
 package transport

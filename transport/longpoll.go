@@ -100,29 +100,45 @@ func (s *Server) serveLongPoll(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if sess == nil && (r.Method == http.MethodGet || r.Method == http.MethodPost) {
+		if !s.lpForward(w, r, token) {
+			s.lpGone(w, r)
+		}
+		return
+	}
 	switch r.Method {
 	case http.MethodGet:
-		if sess == nil {
-			s.lpOpen(w, r)
-			return
-		}
 		s.lpPoll(w, r, sess)
 	case http.MethodPost:
-		if sess == nil {
-			// The client closes and reconnects, rejoining its channels.
-			writeLPStatus(w, 410)
-			return
-		}
 		s.lpPublish(w, r, sess)
 	default:
 		w.WriteHeader(http.StatusMethodNotAllowed)
 	}
 }
 
+// lpGone answers a request whose session does not exist (no token, an
+// unknown or expired one, or one whose node died), as Phoenix does: a GET
+// opens a new session (phoenix.js ≥ 1.8 that already had a token takes the
+// 410 as "session gone", closes and rejoins its channels), a POST gets 410
+// (the client closes and reconnects).
+func (s *Server) lpGone(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		s.lpOpen(w, r)
+		return
+	}
+	writeLPStatus(w, 410)
+}
+
 // lpOpen runs connect and starts a session, answered 410 with its token (the
 // client's "opened" signal).
 func (s *Server) lpOpen(w http.ResponseWriter, r *http.Request) {
 	info, err := s.connect(r, "longpoll")
+	if errors.Is(err, errDraining) {
+		// 500 makes the client close and retry at once (another node,
+		// behind a load balancer).
+		writeLPStatus(w, 500)
+		return
+	}
 	if err != nil {
 		writeLPStatus(w, 403)
 		return

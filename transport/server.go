@@ -56,8 +56,16 @@ type Config struct {
 	// MaxMailbox caps messages waiting for one channel. Default 10,000.
 	MaxMailbox int
 	// NodeID names this node in LongPoll tokens (for clusters). Default
-	// random.
+	// random. Characters other than letters, digits, '-' and '_' are
+	// replaced by '-'.
 	NodeID string
+	// Peers, when set, makes this node part of a cluster: a LongPoll
+	// request whose token names another node is forwarded to that node.
+	Peers Peers
+	// DrainPeriod spreads Shutdown's reconnect signals over this long, in
+	// batches, so a stopping node's clients do not all reconnect to the
+	// other nodes at once. Default 0: all at once.
+	DrainPeriod time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -94,6 +102,7 @@ func (c *Config) setDefaults() {
 	if c.NodeID == "" {
 		c.NodeID = randomID(6)
 	}
+	c.NodeID = cleanNodeID(c.NodeID)
 }
 
 // ConnInfo is what the server knew about a socket when it connected.
@@ -136,6 +145,8 @@ type Server struct {
 	// liveChannels counts channels that have not completely ended (their
 	// Terminate has not returned); Shutdown waits for it to reach zero.
 	liveChannels atomic.Int64
+
+	peerTransport *http.Transport // forwarded LongPoll requests (clusters)
 }
 
 // Stats are live counters, read with [Server.Stats].
@@ -149,12 +160,15 @@ type Stats struct {
 	FramesOut        atomic.Int64
 	SlowConsumers    atomic.Int64
 	MalformedFrames  atomic.Int64
+	Forwarded        atomic.Int64 // LongPoll requests forwarded to the node holding the session
+	ForwardFailures  atomic.Int64 // … whose node was unknown or unreachable
 }
 
 // StatsSnapshot is a copy of [Stats].
 type StatsSnapshot struct {
 	WebSockets, LongPollSessions, Channels, Refused, CSRFFailures int64
 	FramesIn, FramesOut, SlowConsumers, MalformedFrames           int64
+	Forwarded, ForwardFailures                                    int64
 }
 
 // NewServer returns a socket server.
@@ -169,6 +183,9 @@ func NewServer(cfg Config) *Server {
 		sockets: make(map[*Socket]struct{}),
 		topics:  make(map[string]map[*Channel]struct{}),
 		lpByID:  make(map[string]*lpSession),
+	}
+	if cfg.Peers != nil {
+		s.peerTransport = newPeerTransport()
 	}
 	if cfg.Origin.IsOff() {
 		s.log.Warn("socket origin check is OFF: any web page may open sockets as your users; use only in development")
@@ -186,6 +203,7 @@ func (s *Server) Stats() StatsSnapshot {
 		WebSockets: st.WebSockets.Load(), LongPollSessions: st.LongPollSessions.Load(), Channels: st.Channels.Load(),
 		Refused: st.Refused.Load(), CSRFFailures: st.CSRFFailures.Load(), FramesIn: st.FramesIn.Load(),
 		FramesOut: st.FramesOut.Load(), SlowConsumers: st.SlowConsumers.Load(), MalformedFrames: st.MalformedFrames.Load(),
+		Forwarded: st.Forwarded.Load(), ForwardFailures: st.ForwardFailures.Load(),
 	}
 }
 
@@ -226,7 +244,7 @@ func (s *Server) connect(r *http.Request, transport string) (*ConnInfo, error) {
 		return info, errors.New("unsupported serializer version")
 	}
 	if s.isDraining() {
-		return info, errors.New("server shutting down")
+		return info, errDraining
 	}
 	if err := s.checkOrigin(r, info); err != nil {
 		return info, err
@@ -312,6 +330,10 @@ func randomID(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// errDraining refuses new sockets while the server shuts down; the client
+// retries, and behind a load balancer reaches another node.
+var errDraining = errors.New("server shutting down")
+
 func (s *Server) isDraining() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -393,6 +415,9 @@ func (s *Server) broadcast(topic, event string, payload any, except *Channel) er
 // the client reconnects), waiting until all channels have terminated or ctx
 // ends.
 func (s *Server) Shutdown(ctx context.Context) error {
+	if s.peerTransport != nil {
+		defer s.peerTransport.CloseIdleConnections()
+	}
 	s.mu.Lock()
 	s.draining = true
 	socks := make([]*Socket, 0, len(s.sockets))
@@ -400,9 +425,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		socks = append(socks, sock)
 	}
 	s.mu.Unlock()
-	for _, sock := range socks {
-		sock.Close(ErrShutdown)
-	}
+	closeInBatches(ctx, socks, s.cfg.DrainPeriod, ErrShutdown)
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
 	for {

@@ -58,6 +58,11 @@ func (w *wsSink) close(reason error) {
 
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	info, err := s.connect(r, "websocket")
+	if errors.Is(err, errDraining) {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
 	if err != nil {
 		// Phoenix answers a refused upgrade with a bare 403 and an empty
 		// body; the browser reports close code 1006 and the client retries
