@@ -3,8 +3,14 @@
 // through it; the status checker and the movies cache publish through it.
 //
 // The [PubSub] interface is what applications use. [Local] is the
-// in-process implementation; a cluster adapter implements the same interface
-// and delivers to local subscribers the same way, so views do not change.
+// in-process implementation; a cluster adapter (package pgnotify, over
+// PostgreSQL LISTEN/NOTIFY) implements the same interface and delivers to
+// local subscribers the same way, so views do not change.
+//
+// Values that cross nodes are encoded as JSON under a registered name:
+// [Register] a message type on every node (as with encoding/gob), and
+// subscribers everywhere receive the same Go type. [Marshal] and
+// [Unmarshal] are what adapters use; string is registered as "string".
 package pubsub
 
 import (

@@ -91,6 +91,7 @@ type Cluster struct {
 	log     *slog.Logger
 	reused  bool
 	stopped bool
+	halted  bool // by Halt, until Resume
 }
 
 // Superuser is the database superuser of clusters made by this package.
@@ -450,6 +451,9 @@ func (c *Cluster) Stop() error {
 		return nil
 	}
 	c.stopped = true
+	if c.halted {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	err := c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "55")
@@ -457,4 +461,34 @@ func (c *Cluster) Stop() error {
 		c.log.Info("postgres: stopped", "dir", c.dir)
 	}
 	return err
+}
+
+// Halt stops the server (fast shutdown: sessions are terminated) and waits
+// for it, keeping its configuration so Resume brings it back on the same
+// port. For tests of clients that must survive a database outage.
+func (c *Cluster) Halt(ctx context.Context) error {
+	if err := c.pgctl(ctx, "stop", "-m", "fast", "-w", "-t", "55"); err != nil {
+		return err
+	}
+	c.halted = true
+	return nil
+}
+
+// Resume starts a server stopped by Halt on the same port and waits until
+// it accepts connections.
+func (c *Cluster) Resume(ctx context.Context) error {
+	if err := c.pgctl(ctx, "start", "-w", "-t", "60", "-l", filepath.Join(c.dir, "server.log")); err != nil {
+		return fmt.Errorf("pgcluster: resume %s: %w\n%s", c.dir, err, c.tailLog())
+	}
+	c.halted = false
+	return c.ping(ctx)
+}
+
+// Restart restarts the server (fast shutdown, then start on the same
+// port) and waits until it accepts connections again.
+func (c *Cluster) Restart(ctx context.Context) error {
+	if err := c.pgctl(ctx, "restart", "-m", "fast", "-w", "-t", "60", "-l", filepath.Join(c.dir, "server.log")); err != nil {
+		return fmt.Errorf("pgcluster: restart %s: %w\n%s", c.dir, err, c.tailLog())
+	}
+	return c.ping(ctx)
 }

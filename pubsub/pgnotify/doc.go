@@ -1,0 +1,52 @@
+// Package pgnotify is the cluster [pubsub.PubSub]: server nodes sharing one
+// PostgreSQL database deliver each other's broadcasts through
+// LISTEN/NOTIFY, so a message published on any node reaches the
+// subscribers on every node, as the same Go value.
+//
+// It owns:
+//
+//   - the local fast path: [PubSub.Publish] delivers to this node's
+//     subscribers at once (an embedded [pubsub.Local]) and queues the
+//     message for the others; local subscriptions never depend on the
+//     database;
+//   - the wire format: messages are encoded with [pubsub.Marshal] (types
+//     must be registered with [pubsub.Register] on every node; an
+//     unregistered one is delivered locally only and Publish says so),
+//     tagged with the node, a per-start epoch and a sequence number, and
+//     cut into chunks below PostgreSQL's 8000-byte payload limit, sent in
+//     one transaction and reassembled by the receivers (incomplete sets are
+//     dropped after 30 s). Receivers ignore their own messages and
+//     duplicates;
+//   - sending: one goroutine drains a bounded queue (Config.MaxBacklog;
+//     the oldest message is dropped when full, counted and logged) in
+//     batches, one `SELECT pg_notify(...) FROM unnest(...)` statement per
+//     batch, over its own connection, without named prepared statements.
+//     While the database is unreachable the queue holds the messages (the
+//     backlog) and they go out after recovery;
+//   - listening: a dedicated connection runs LISTEN, pinged every 2 s so a
+//     silently lost link is noticed within about 4 s. A lost link is
+//     logged once per outage, shown in [PubSub.Stats] (LinkUp, LastError,
+//     Since) and recovered with jittered backoff (100 ms doubling to 5 s);
+//     then LISTEN is re-issued and the [PubSub.OnReconnect] callbacks run,
+//     because messages published elsewhere during the outage were missed
+//     (a cache fed by invalidation messages should drop itself). The
+//     sender sends only while this node listens, and after an outage it
+//     first waits until as many nodes listen on the database as at the
+//     last ping before it (counted by application_name in
+//     pg_stat_activity), for at most 6 s, so what it held reaches the
+//     other nodes; a node that comes back later misses those messages and
+//     learns it by OnReconnect;
+//   - [PubSub.Close], which stops both goroutines (sending what is queued
+//     for up to 2 s if the link is up) and closes the connections.
+//
+// Deployment: ConnString must reach PostgreSQL directly or through a pooler
+// in session mode. Behind PgBouncer in transaction mode LISTEN is accepted
+// but notifications never arrive (the session that listened is not yours
+// after the transaction). All nodes must use the same database and
+// Channel: notifications do not cross databases. Each node holds two
+// connections (application_name "golive-pubsub listen|send <node>").
+//
+// Delivery is at most once per node: a message is lost to a node whose
+// link is down when it is sent, or when a backlog overflows. Messages from
+// one publishing node arrive in the order it published them.
+package pgnotify
