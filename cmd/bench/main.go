@@ -30,6 +30,9 @@ import (
 )
 
 func main() {
+	if code, ok := runAsClusterNode(); ok { // cluster-pubsub's node processes
+		os.Exit(code)
+	}
 	o := defaultOptions()
 	var (
 		quick     = flag.Bool("quick", false, "tiny smoke run (a few seconds): 50/20 sockets, 200 msgs/s, 1 s")
@@ -144,9 +147,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	rep, err := run(ctx, o, commandLine())
+	rep, err := run(ctx, withoutClusterPubSub(o), commandLine())
+	lpf, err := runLPForwardIfAsked(ctx, o, rep, err)
+	cps, err := runClusterPubSubIfAsked(ctx, o, rep, err)
 	if rep != nil {
-		md := rep.markdown()
+		md := rep.markdown() + lpf.markdown() + cps.markdown()
 		fmt.Print(md)
 		if *out != "" {
 			if werr := os.WriteFile(*out, []byte(md), 0o644); werr != nil {
@@ -154,7 +159,8 @@ func main() {
 			}
 		}
 		if *jsonOut != "" {
-			data, _ := json.MarshalIndent(rep, "", "  ")
+			data, _ := json.MarshalIndent(lpf.withReport(rep), "", "  ")
+			data = cps.addJSON(data)
 			if werr := os.WriteFile(*jsonOut, data, 0o644); werr != nil {
 				fmt.Fprintln(os.Stderr, "bench:", werr)
 			}

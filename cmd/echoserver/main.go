@@ -2,6 +2,14 @@
 // load tests and benchmarks (cmd/loadgen, cmd/bench).
 //
 //	echoserver [-addr 127.0.0.1:0] [-pprof] [-log-level info]
+//	           [-node ID -peers ID=http://HOST:PORT,…] [-drain 0s]
+//
+// With -node and -peers it is one node of a cluster (transport Config.NodeID
+// and Peers): a LongPoll request whose token names another node is
+// forwarded there. Tokens verify on every node only when the nodes share
+// the secret: set ECHOSERVER_SECRET (at least 32 characters) to the same
+// value on each; unset, every start uses a random one. -drain spreads the
+// shutdown's reconnect signals over that long (Config.DrainPeriod).
 //
 // It mounts the transport server at /socket (so /socket/websocket and
 // /socket/longpoll) with the echo channel on "echo:*", the origin check
@@ -29,9 +37,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +55,10 @@ func main() {
 	withPprof := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/")
 	memRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0 keeps the default, 512 KiB)")
 	level := flag.String("log-level", "info", "log level: debug, info, warn, error")
+	var cl clusterFlags
+	flag.StringVar(&cl.node, "node", "", "this node's id in LongPoll tokens (default random)")
+	flag.Var(&cl.peers, "peers", "the other nodes, `id=http://host:port,…` (LongPoll requests for their sessions are forwarded)")
+	flag.DurationVar(&cl.drain, "drain", 0, "spread shutdown's reconnect signals over this long")
 	flag.Parse()
 
 	var lvl slog.Level
@@ -56,13 +70,52 @@ func main() {
 	if *memRate > 0 {
 		runtime.MemProfileRate = *memRate
 	}
-	if err := run(*addr, *withPprof, log); err != nil {
+	if err := run(*addr, *withPprof, cl, log); err != nil {
 		log.Error("echoserver failed", "error", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, withPprof bool, log *slog.Logger) error {
+// clusterFlags make the server one node of a cluster.
+type clusterFlags struct {
+	node  string
+	peers staticPeers
+	drain time.Duration
+}
+
+// staticPeers is a fixed cluster membership from the command line.
+type staticPeers map[string]*url.URL
+
+// PeerURL implements transport.Peers.
+func (p staticPeers) PeerURL(node string) (*url.URL, bool) {
+	u, ok := p[node]
+	return u, ok
+}
+
+func (p *staticPeers) String() string {
+	var parts []string
+	for id, u := range *p {
+		parts = append(parts, id+"="+u.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+func (p *staticPeers) Set(v string) error {
+	if *p == nil {
+		*p = staticPeers{}
+	}
+	for _, item := range strings.Split(v, ",") {
+		id, raw, ok := strings.Cut(strings.TrimSpace(item), "=")
+		u, err := url.Parse(raw)
+		if !ok || id == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("peer %q: want id=http://host:port", item)
+		}
+		(*p)[id] = u
+	}
+	return nil
+}
+
+func run(addr string, withPprof bool, cl clusterFlags, log *slog.Logger) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
@@ -72,16 +125,30 @@ func run(addr string, withPprof bool, log *slog.Logger) error {
 	}
 	nofile := socketload.RaiseFileLimit()
 
-	secret := make([]byte, 32)
-	rand.Read(secret)
+	secret := []byte(os.Getenv("ECHOSERVER_SECRET"))
+	switch {
+	case len(secret) == 0:
+		secret = make([]byte, 32)
+		rand.Read(secret)
+	case len(secret) < 32:
+		return errors.New("ECHOSERVER_SECRET must be at least 32 characters")
+	}
 	router := &transport.Router{}
 	echo.Register(router, "echo:*", nil)
-	srv := transport.NewServer(transport.Config{
-		Router: router,
-		Secret: secret,
-		Origin: transport.OriginOff(),
-		Logger: log,
-	})
+	cfg := transport.Config{
+		Router:      router,
+		Secret:      secret,
+		Origin:      transport.OriginOff(),
+		Logger:      log,
+		NodeID:      cl.node,
+		DrainPeriod: cl.drain,
+	}
+	if len(cl.peers) > 0 {
+		// A nil map in the interface would still be non-nil: set it only
+		// when there are peers.
+		cfg.Peers = cl.peers
+	}
+	srv := transport.NewServer(cfg)
 	log.Warn("origin check is OFF for this test server (loopback only)", "origin_rule", srv.OriginRule())
 
 	mux := http.NewServeMux()
@@ -102,7 +169,8 @@ func run(addr string, withPprof bool, log *slog.Logger) error {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("listening on %s\n", ln.Addr())
 	log.Info("echoserver listening", "addr", ln.Addr().String(), "socket", "/socket", "channel", "echo:*",
-		"pprof", withPprof, "nofile", nofile, "gomaxprocs", runtime.GOMAXPROCS(0))
+		"pprof", withPprof, "nofile", nofile, "gomaxprocs", runtime.GOMAXPROCS(0),
+		"node", cl.node, "peers", cl.peers.String())
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
@@ -115,7 +183,7 @@ func run(addr string, withPprof bool, log *slog.Logger) error {
 	case s := <-sig:
 		log.Info("shutting down", "signal", s.String())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second+cl.drain)
 	defer cancel()
 	t0 := time.Now()
 	if err := srv.Shutdown(ctx); err != nil {

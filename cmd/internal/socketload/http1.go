@@ -29,8 +29,9 @@ type http1Conn struct {
 	dead bool // failed or closed by the server: dial a new one
 }
 
-func (l *Load) dialHTTP1(ctx context.Context) (*http1Conn, error) {
-	u, err := url.Parse(l.cfg.URL)
+// dialHTTP1 connects to the host of endpoint (an http:// URL).
+func (l *Load) dialHTTP1(ctx context.Context, endpoint string) (*http1Conn, error) {
+	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,15 +47,37 @@ type LiveConfig struct {
 	// Concurrency bounds clients fetching or joining at once (default 200).
 	Concurrency int
 	// JoinTimeout bounds one client's page GET, or its connect + join
-	// (default 10 s).
+	// (default 10 s); in a reconnect attempt, both together.
 	JoinTimeout time.Duration
+
+	// Reconnect keeps every client live, as a browser tab does: when its
+	// connection ends (a draining node's close 1001, a reset from a killed
+	// node, a heartbeat left unanswered) or its first join fails, it
+	// connects again through Base after Backoff, rejoins with the same
+	// tokens and, when the join is refused as stale, unauthorized, reload
+	// or outdated, GETs the page again for fresh ones. Each client is kept
+	// by its own goroutine until Close. See ReconnectStats.
+	Reconnect bool
+	// Heartbeat is the phoenix heartbeat interval on each joined
+	// connection; a heartbeat still unanswered when the next one is due
+	// closes the connection, as phoenix.js does (every 30 s), so a dead
+	// TCP connection is noticed. Zero means 30 s with Reconnect and none
+	// without (the benchmarks' behaviour); negative means none.
+	Heartbeat time.Duration
+	// Backoff is the wait before attempt n (1, 2, …) of one recovery; nil
+	// means AppBackoff, the schedule of the browser bundle.
+	Backoff func(attempt int) time.Duration
 }
 
 // LiveLoad is a set of live-view clients.
 type LiveLoad struct {
 	cfg     LiveConfig
-	clients []*liveClient // every client; joined ones have conn != nil
-	joined  []*liveClient
+	clients []*liveClient // every client whose page was fetched
+	joined  []*liveClient // those joined by Join
+
+	ctx    context.Context // ends at Close; bounds the clients' own goroutines
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // readers and keepers
 
 	pageHTTP *http.Transport // page GETs: no keep-alive, so the server keeps no idle connection
 	wsHTTP   *http.Client    // WebSocket handshakes (hijacked afterwards)
@@ -70,24 +93,41 @@ type LiveLoad struct {
 	pushes      atomic.Int64 // frames that were not replies
 	malformed   atomic.Int64
 	rec         atomic.Pointer[liveRecorder]
+	re          reconnectCounters
 }
 
 type liveClient struct {
-	l                    *LiveLoad
-	i                    int
-	jar                  http.CookieJar
+	l       *LiveLoad
+	i       int
+	jar     http.CookieJar
+	pageURL string
+	// The page's tokens: written and read only by whoever drives the
+	// client's joins (a Join worker, then its keeper goroutine).
 	csrf, id, sess, stat string
-	pageURL              string
-	topic                string
-	conn                 *websocket.Conn
+	mounts               int  // joins made with these tokens (_mounts)
+	failedJoins          int  // failed attempts since the last join (_mount_attempts)
+	stale                bool // the tokens were refused: GET the page again
 
 	mu      sync.Mutex
+	topic   string    // "lv:" + id; read by Events
+	conn    *liveConn // the current connection, nil between connections
 	nextRef uint64
 	pending map[uint64]*liveReq
+	hbRef   uint64      // the heartbeat last sent on conn
+	st      clientStats // reconnect accounting
+}
+
+// liveConn is one WebSocket of a client.
+type liveConn struct {
+	ws     *websocket.Conn
+	joined atomic.Bool   // its join was answered ok
+	done   chan struct{} // closed when its reader has stopped
 }
 
 type liveReq struct {
 	measured    bool
+	heartbeat   bool
+	joinOf      *liveConn // a phx_join on this connection
 	sched, sent time.Time
 	done        chan LiveReply // sync calls only
 }
@@ -121,6 +161,12 @@ func (c *LiveConfig) setDefaults() error {
 	if c.JoinTimeout <= 0 {
 		c.JoinTimeout = 10 * time.Second
 	}
+	if c.Heartbeat == 0 && c.Reconnect {
+		c.Heartbeat = 30 * time.Second
+	}
+	if c.Backoff == nil {
+		c.Backoff = AppBackoff
+	}
 	u, err := url.Parse(c.Base)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return fmt.Errorf("socketload: Base %q must be http://host:port", c.Base)
@@ -140,12 +186,17 @@ func NewLive(cfg LiveConfig) (*LiveLoad, error) {
 	}
 	RaiseFileLimit()
 	d := &countingDialer{d: net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}}
+	// With Reconnect, a refused handshake (503 from a draining node) must
+	// not leave its connection for the next attempt: a round-robin proxy
+	// picks the node per TCP connection. Upgrades are unaffected.
+	wsTr := &http.Transport{DialContext: d.DialContext, DisableCompression: true, DisableKeepAlives: cfg.Reconnect}
 	l := &LiveLoad{
 		cfg:      cfg,
 		pageHTTP: &http.Transport{DisableKeepAlives: true, DisableCompression: true},
-		wsHTTP:   &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableCompression: true}},
+		wsHTTP:   &http.Client{Transport: wsTr},
 		dialer:   d,
 	}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	for i := 0; i < cfg.Clients; i++ {
 		l.clients = append(l.clients, &liveClient{l: l, i: i, pending: map[uint64]*liveReq{}})
 	}
@@ -173,14 +224,20 @@ func (l *LiveLoad) Clients() int { return len(l.joined) }
 // Disconnects counts joined clients whose connection ended before Close.
 func (l *LiveLoad) Disconnects() int64 { return l.disconnects.Load() }
 
-// Close closes every connection.
+// Close closes every connection and waits for the clients' goroutines.
 func (l *LiveLoad) Close() {
 	if l.closing.Swap(true) {
 		return
 	}
-	for _, c := range l.joined {
-		_ = c.conn.CloseNow()
+	l.cancel()
+	for _, c := range l.clients {
+		c.mu.Lock()
+		if c.conn != nil {
+			_ = c.conn.ws.CloseNow()
+		}
+		c.mu.Unlock()
 	}
+	l.wg.Wait()
 	l.wsHTTP.CloseIdleConnections()
 	l.pageHTTP.CloseIdleConnections()
 }
@@ -253,17 +310,31 @@ func (l *LiveLoad) FetchPages(ctx context.Context) LivePhase {
 	return res
 }
 
-// Join connects and joins every client whose page was fetched.
+// Join connects and joins every client whose page was fetched. With
+// Reconnect (or a Heartbeat), each client then gets a keeper goroutine;
+// with Reconnect, clients whose join failed here keep trying.
 func (l *LiveLoad) Join(ctx context.Context) LivePhase {
 	var first atomic.Bool
 	ok, res := l.phase(ctx, l.clients, func(ctx context.Context, c *liveClient) error {
-		r, err := c.join(ctx)
+		r, _, err := c.attempt(ctx, false)
 		if err == nil && first.CompareAndSwap(false, true) {
 			l.JoinBytes = r.FrameBytes
 		}
 		return err
 	})
 	l.joined = ok
+	if l.cfg.Reconnect || l.cfg.Heartbeat > 0 {
+		for _, c := range l.clients {
+			if !l.cfg.Reconnect && !slices.Contains(ok, c) {
+				continue
+			}
+			c.mu.Lock()
+			conn := c.conn
+			c.mu.Unlock()
+			l.wg.Add(1)
+			go c.keep(conn)
+		}
+	}
 	return res
 }
 
@@ -272,9 +343,13 @@ var (
 	liveContainer = regexp.MustCompile(`<div id="(phx-[^"]+)" data-phx-main data-phx-session="([^"]+)" data-phx-static="([^"]*)"`)
 )
 
+// fetchPage GETs the page and keeps its tokens. A client keeps its cookie
+// jar across fetches, as a browser reloading the page does.
 func (c *liveClient) fetchPage(ctx context.Context) (int, error) {
-	jar, _ := cookiejar.New(nil)
-	c.jar = jar
+	if c.jar == nil {
+		c.jar, _ = cookiejar.New(nil)
+	}
+	jar := c.jar
 	c.pageURL = c.l.cfg.Base + c.l.cfg.Path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.pageURL, nil)
 	if err != nil {
@@ -303,11 +378,40 @@ func (c *liveClient) fetchPage(ctx context.Context) (int, error) {
 		return 0, errors.New("no data-phx-main container in the page")
 	}
 	c.id, c.sess, c.stat = m[1], m[2], m[3]
+	c.mounts, c.stale = 0, false
+	c.mu.Lock()
 	c.topic = "lv:" + c.id
+	c.mu.Unlock()
 	return len(body), nil
 }
 
-func (c *liveClient) join(ctx context.Context) (LiveReply, error) {
+// joinRefused is a join answered with an error.
+type joinRefused struct {
+	reason string          // the response's "reason", if any
+	reply  json.RawMessage // the whole response
+}
+
+func (e *joinRefused) Error() string { return fmt.Sprintf("join refused: %.300s", e.reply) }
+
+// staleTokens reports whether the client must GET the page again, as
+// phoenix_live_view's client reloads the page on these join errors.
+func (e *joinRefused) staleTokens() bool {
+	switch e.reason {
+	case "stale", "unauthorized", "reload", "outdated":
+		return true
+	}
+	return false
+}
+
+// connectError is a failed WebSocket handshake.
+type connectError struct{ err error }
+
+func (e *connectError) Error() string { return "connect: " + e.err.Error() }
+func (e *connectError) Unwrap() error { return e.err }
+
+// join opens a WebSocket and joins the view with the page's tokens. On
+// success the connection is c's current one, with its reader running.
+func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 	l := c.l
 	q := url.Values{"_csrf_token": {c.csrf}, "_lv_vsn": {l.cfg.Vsn}, "vsn": {"2.0.0"}}
 	u := "ws" + strings.TrimPrefix(l.cfg.Base, "http") + "/live/websocket?" + q.Encode()
@@ -316,28 +420,46 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, error) {
 	for _, ck := range c.jar.Cookies(pu) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
-	conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{
+	ws, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{
 		HTTPClient: l.wsHTTP, HTTPHeader: h, CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
-		return LiveReply{}, fmt.Errorf("connect: %w", err)
+		return LiveReply{}, nil, &connectError{err}
 	}
-	conn.SetReadLimit(16 << 20)
-	c.conn = conn
-	go c.readLoop()
-	payload, _ := json.Marshal(map[string]any{
-		"url": c.pageURL, "session": c.sess, "static": c.stat,
-		"params": map[string]any{"_csrf_token": c.csrf, "_mounts": 0, "_mount_attempts": 0, "_lv_vsn": l.cfg.Vsn},
-	})
-	r, err := c.call(ctx, "phx_join", payload)
+	ws.SetReadLimit(16 << 20)
+	conn := &liveConn{ws: ws, done: make(chan struct{})}
+	c.mu.Lock()
+	if l.closing.Load() {
+		c.mu.Unlock()
+		_ = ws.CloseNow()
+		return LiveReply{}, nil, errClosed
+	}
+	c.conn, c.hbRef = conn, 0
+	c.mu.Unlock()
+	l.wg.Add(1)
+	go c.readLoop(conn)
+	params := map[string]any{"_csrf_token": c.csrf, "_mounts": c.mounts, "_mount_attempts": c.failedJoins, "_lv_vsn": l.cfg.Vsn}
+	payload, _ := json.Marshal(map[string]any{"url": c.pageURL, "session": c.sess, "static": c.stat, "params": params})
+	r, err := c.call(ctx, conn, "phx_join", payload)
 	if err == nil && r.Status != "ok" {
-		err = fmt.Errorf("join refused: %s", r.Diff)
+		var resp struct {
+			Response struct {
+				Reason string `json:"reason"`
+			} `json:"response"`
+		}
+		_ = json.Unmarshal(r.Diff, &resp)
+		err = &joinRefused{reason: resp.Response.Reason, reply: r.Diff}
 	}
 	if err != nil {
-		_ = conn.CloseNow()
-		return r, fmt.Errorf("join: %w", err)
+		// Wait for the reader, so that it has let go of the client before
+		// the next attempt.
+		_ = ws.CloseNow()
+		<-conn.done
+		return r, nil, fmt.Errorf("join: %w", err)
 	}
-	return r, nil
+	c.mounts++
+	c.failedJoins = 0
+	return r, conn, nil
 }
 
 // clickPayload is what phoenix.js sends for a phx-click on a button.
@@ -345,12 +467,20 @@ func clickPayload(event string) []byte {
 	return []byte(`{"type":"click","event":` + strconv.Quote(event) + `,"value":{"value":""}}`)
 }
 
-func (c *liveClient) frame(ref uint64, event string, payload []byte) []byte {
-	b := make([]byte, 0, 64+len(c.topic)+len(payload))
+// current returns the client's connection (nil between connections) and
+// topic.
+func (c *liveClient) current() (*liveConn, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conn, c.topic
+}
+
+func frame(topic string, ref uint64, event string, payload []byte) []byte {
+	b := make([]byte, 0, 64+len(topic)+len(payload))
 	b = append(b, `["1","`...)
 	b = strconv.AppendUint(b, ref, 10)
 	b = append(b, `",`...)
-	b = strconv.AppendQuote(b, c.topic)
+	b = strconv.AppendQuote(b, topic)
 	b = append(b, ',')
 	b = strconv.AppendQuote(b, event)
 	b = append(b, ',')
@@ -375,11 +505,18 @@ func (c *liveClient) unregister(ref uint64) (*liveReq, bool) {
 	return r, ok
 }
 
-// call sends one message and waits for its reply.
-func (c *liveClient) call(ctx context.Context, event string, payload []byte) (LiveReply, error) {
+// call sends one message on conn and waits for its reply.
+func (c *liveClient) call(ctx context.Context, conn *liveConn, event string, payload []byte) (LiveReply, error) {
 	done := make(chan LiveReply, 1)
-	ref := c.register(&liveReq{done: done})
-	if err := c.conn.Write(ctx, websocket.MessageText, c.frame(ref, event, payload)); err != nil {
+	r := &liveReq{done: done}
+	if event == "phx_join" {
+		r.joinOf = conn
+	}
+	ref := c.register(r)
+	c.mu.Lock()
+	topic := c.topic
+	c.mu.Unlock()
+	if err := conn.ws.Write(ctx, websocket.MessageText, frame(topic, ref, event, payload)); err != nil {
 		c.unregister(ref)
 		return LiveReply{}, err
 	}
@@ -400,22 +537,34 @@ func (l *LiveLoad) Click(ctx context.Context, i int, event string) (LiveReply, e
 	if i < 0 || i >= len(l.joined) {
 		return LiveReply{}, fmt.Errorf("socketload: no joined client %d", i)
 	}
-	return l.joined[i].call(ctx, "event", clickPayload(event))
+	c := l.joined[i]
+	conn, _ := c.current()
+	if conn == nil {
+		return LiveReply{}, fmt.Errorf("socketload: client %d is not connected", i)
+	}
+	return c.call(ctx, conn, "event", clickPayload(event))
 }
 
-func (c *liveClient) readLoop() {
+func (c *liveClient) readLoop(conn *liveConn) {
+	defer c.l.wg.Done()
 	for {
-		_, data, err := c.conn.Read(context.Background())
+		// A context without Done channel: no per-read timer; closing the
+		// connection stops the loop.
+		_, data, err := conn.ws.Read(context.Background())
 		if err != nil {
-			c.ended(err)
+			c.ended(conn, err)
 			return
 		}
 		c.incoming(data, time.Now())
 	}
 }
 
-func (c *liveClient) ended(err error) {
+// ended is called once when conn's reader stops.
+func (c *liveClient) ended(conn *liveConn, err error) {
 	c.mu.Lock()
+	if c.conn == conn {
+		c.conn = nil
+	}
 	waiting := c.pending
 	c.pending = map[uint64]*liveReq{}
 	c.mu.Unlock()
@@ -424,10 +573,19 @@ func (c *liveClient) ended(err error) {
 			r.done <- LiveReply{Err: "connection ended: " + err.Error()}
 		}
 	}
-	if c.l.closing.Load() {
+	defer close(conn.done)
+	// A connection that never joined (its join failed) is counted as a
+	// failed attempt, not as a disconnect.
+	if c.l.closing.Load() || !conn.joined.Load() {
 		return
 	}
+	c.mu.Lock()
+	c.st.disconnects++
+	c.mu.Unlock()
 	c.l.disconnects.Add(1)
+	if websocket.CloseStatus(err) == websocket.StatusGoingAway {
+		c.l.re.goingAway.Add(1)
+	}
 	if rec := c.l.rec.Load(); rec != nil {
 		rec.noteError(fmt.Sprintf("client %d disconnected: %v", c.i, err))
 	}
@@ -455,6 +613,9 @@ func (c *liveClient) incoming(data []byte, now time.Time) {
 		c.l.pushes.Add(1)
 		return
 	}
+	if r.heartbeat {
+		return
+	}
 	var reply struct {
 		Status   string `json:"status"`
 		Response struct {
@@ -475,6 +636,11 @@ func (c *liveClient) incoming(data []byte, now time.Time) {
 			rep.Diff = parts[4]
 		}
 		rep.DiffBytes = len(rep.Diff)
+	}
+	if r.joinOf != nil && rep.Status == "ok" {
+		// Marked by the reader itself, so that its end, which it reports
+		// after this, counts as a disconnect.
+		r.joinOf.joined.Store(true)
 	}
 	if r.done != nil {
 		r.done <- rep
@@ -600,7 +766,11 @@ func (l *LiveLoad) Events(ctx context.Context, tc LiveTrafficConfig) (LiveTraffi
 				}
 				r := &liveReq{measured: measured, sched: sched, sent: time.Now()}
 				ref := c.register(r)
-				err := c.conn.Write(ctx, websocket.MessageText, c.frame(ref, "event", payload))
+				conn, topic := c.current()
+				err := errNotConnected
+				if conn != nil {
+					err = conn.ws.Write(ctx, websocket.MessageText, frame(topic, ref, "event", payload))
+				}
 				allSent++
 				if measured {
 					sent++
@@ -672,7 +842,7 @@ func (l *LiveLoad) dropOutstanding() int64 {
 	for _, c := range l.joined {
 		c.mu.Lock()
 		for ref, r := range c.pending {
-			if r.done == nil {
+			if r.done == nil && !r.heartbeat {
 				if r.measured {
 					n++
 				}

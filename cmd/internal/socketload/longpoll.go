@@ -22,7 +22,8 @@ const maxBatch = 100
 type lpConn struct {
 	l      *Load
 	s      *sock
-	base   string // path?vsn=2.0.0
+	base   string // path?vsn=2.0.0 of every request after the open
+	dial   string // the endpoint those requests go to (Config.URL or AltURL)
 	token  string
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -48,15 +49,23 @@ func openLP(ctx context.Context, l *Load, s *sock) (*lpConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &lpConn{l: l, s: s, base: u.EscapedPath() + "/longpoll?vsn=2.0.0"}
+	open := u.EscapedPath() + "/longpoll?vsn=2.0.0"
+	c := &lpConn{l: l, s: s, base: open, dial: l.cfg.URL}
+	if l.cfg.AltURL != "" {
+		a, err := url.Parse(l.cfg.AltURL)
+		if err != nil {
+			return nil, err
+		}
+		c.base, c.dial = a.EscapedPath()+"/longpoll?vsn=2.0.0", l.cfg.AltURL
+	}
 	c.ctx, c.cancel = context.WithCancel(l.ctx)
-	if c.poll, err = l.dialHTTP1(ctx); err != nil {
+	if c.poll, err = l.dialHTTP1(ctx, l.cfg.URL); err != nil {
 		c.cancel()
 		return nil, err
 	}
 	// phoenix.js appends "&" + serialize({token: null}), which is empty:
 	// the first URL ends in "&".
-	resp, err := c.poll.roundTrip(ctx, "GET", c.base+"&", nil, l.cfg.PollTimeout)
+	resp, err := c.poll.roundTrip(ctx, "GET", open+"&", nil, l.cfg.PollTimeout)
 	if err == nil && (resp.Status != 410 || resp.Token == "") {
 		err = fmt.Errorf("longpoll open: want status 410 with a token, got status %d", resp.Status)
 	}
@@ -66,6 +75,12 @@ func openLP(ctx context.Context, l *Load, s *sock) (*lpConn, error) {
 		return nil, err
 	}
 	c.token = resp.Token
+	if c.dial != l.cfg.URL {
+		// The rest of the session goes elsewhere; this connection was
+		// only for the open.
+		c.poll.close()
+		c.poll = nil
+	}
 	go c.pollLoop()
 	return c, nil
 }
@@ -75,7 +90,7 @@ func (c *lpConn) pathQuery() string { return c.base + "&token=" + url.QueryEscap
 // use returns a live connection in *p, dialling a new one if needed.
 func (c *lpConn) use(p **http1Conn) (*http1Conn, error) {
 	if *p == nil || (*p).dead {
-		h, err := c.l.dialHTTP1(c.ctx)
+		h, err := c.l.dialHTTP1(c.ctx, c.dial)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,14 @@
 // time each message was scheduled, so a stalled server or client cannot hide
 // latency (no coordinated omission).
 //
+// Config.AltURL sends a LongPoll session's requests after the opening GET
+// to another node, as a load balancer without sticky sessions would.
+//
+// The live side (live.go) is browser tabs on a live page: GET, connect,
+// join, click. With LiveConfig.Reconnect (live_reconnect.go) each tab stays
+// joined across server restarts, reconnecting with the browser bundle's
+// backoff, and the reconnects are counted (LiveLoad.ReconnectStats).
+//
 // It is used by cmd/loadgen (against any server) and cmd/bench (against a
 // freshly started cmd/echoserver).
 package socketload
@@ -53,6 +61,11 @@ type Config struct {
 	// PollTimeout is the LongPoll request timeout (phoenix.js
 	// longpollerTimeout, 20 s).
 	PollTimeout time.Duration
+	// AltURL, LongPoll only: every request after the opening GET goes to
+	// this socket endpoint mount instead of URL, as a load balancer without
+	// sticky sessions may send them to another node of a cluster. Sessions
+	// are opened at URL and polled and posted through AltURL.
+	AltURL string
 }
 
 func (c *Config) setDefaults() error {
@@ -82,6 +95,16 @@ func (c *Config) setDefaults() error {
 		return fmt.Errorf("socketload: URL %q must be http(s)://host/mount", c.URL)
 	}
 	c.URL = strings.TrimSuffix(c.URL, "/")
+	if c.AltURL != "" {
+		if c.Transport != LongPoll {
+			return errors.New("socketload: AltURL applies to LongPoll only")
+		}
+		u, err := url.Parse(c.AltURL)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("socketload: AltURL %q must be http://host/mount", c.AltURL)
+		}
+		c.AltURL = strings.TrimSuffix(c.AltURL, "/")
+	}
 	return nil
 }
 
