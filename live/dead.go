@@ -96,7 +96,7 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 		return err
 	})
 	page := Page{
-		Title: s.title, CSRFToken: transport.MaskCSRF(sess.CSRF), Script: e.cfg.Script,
+		Title: s.title, Meta: s.meta, CSRFToken: transport.MaskCSRF(sess.CSRF), Script: e.cfg.Script,
 		Stylesheet: e.cfg.Stylesheet, Body: body, Request: r,
 	}
 	var buf bytes.Buffer
@@ -182,7 +182,7 @@ func defaultLayout(p Page) templ.Component {
 		_, err := io.WriteString(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`+
 			`<meta name="viewport" content="width=device-width, initial-scale=1">`+
 			`<meta name="csrf-token" content="`+html.EscapeString(p.CSRFToken)+`">`+
-			`<title>`+html.EscapeString(title)+`</title>`+
+			`<title>`+html.EscapeString(title)+`</title>`+metaTags(p.Meta)+
 			`<link phx-track-static rel="stylesheet" href="`+html.EscapeString(p.Stylesheet)+`">`+
 			`<script defer phx-track-static type="text/javascript" src="`+html.EscapeString(p.Script)+`"></script>`+
 			`</head><body>`)
@@ -195,6 +195,21 @@ func defaultLayout(p Page) templ.Component {
 		_, err = io.WriteString(w, `</body></html>`)
 		return err
 	})
+}
+
+// metaTags is m as head tags, for the default layout.
+func metaTags(m Meta) string {
+	var b strings.Builder
+	if m.Description != "" {
+		b.WriteString(`<meta name="description" content="` + html.EscapeString(m.Description) + `">`)
+	}
+	if m.Canonical != "" {
+		b.WriteString(`<link rel="canonical" href="` + html.EscapeString(m.Canonical) + `">`)
+	}
+	for _, p := range m.Properties {
+		b.WriteString(`<meta property="` + html.EscapeString(p.Property) + `" content="` + html.EscapeString(p.Content) + `">`)
+	}
+	return b.String()
 }
 
 // errorView replaces a view whose Mount, HandleParams or Render failed, so

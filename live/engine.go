@@ -48,7 +48,9 @@ type Config struct {
 
 // Page is what a layout gets for a dead render.
 type Page struct {
-	Title      string
+	Title string
+	// Meta is the head metadata the view set with [Socket.SetMeta].
+	Meta       Meta
 	CSRFToken  string
 	Script     string
 	Stylesheet string
@@ -57,6 +59,21 @@ type Page struct {
 	// Request is the page request (for layouts that show the path, etc.).
 	Request *http.Request
 }
+
+// Meta is what a view puts in the <head> of its dead render besides the
+// title: what search engines and link previews read. Layouts write each
+// non-empty field (escaped). Only the dead render carries it; the live
+// connection updates the title alone, as Phoenix does.
+type Meta struct {
+	Description string // <meta name="description">
+	Canonical   string // <link rel="canonical">; an absolute URL
+	// Properties are <meta property="…" content="…"> tags, in order,
+	// e.g. Open Graph's og:title.
+	Properties []MetaProperty
+}
+
+// MetaProperty is one <meta property content> tag.
+type MetaProperty struct{ Property, Content string }
 
 // Engine serves live views: dead renders over HTTP and the "lv:*" channel.
 type Engine struct {
@@ -75,7 +92,8 @@ type Engine struct {
 	limiter transport.RateLog
 
 	// views maps the id of each connected view to its channel, for Send.
-	views sync.Map
+	views      sync.Map
+	viewCounts viewCounts // connected views per view name
 }
 
 // Stats counts live view activity.

@@ -77,6 +77,7 @@ type Socket struct {
 	flash      map[string]string
 	title      string
 	titleDirty bool
+	meta       Meta
 	nav        *navigation
 	events     [][]any
 	subs       []func()
@@ -152,6 +153,11 @@ func (s *Socket) SetTitle(t string) {
 		s.title, s.titleDirty = t, true
 	}
 }
+
+// SetMeta sets the head metadata of the dead render (description,
+// canonical URL, Open Graph tags). Connected views may call it too; it
+// has no effect there.
+func (s *Socket) SetMeta(m Meta) { s.meta = m }
 
 // PushPatch changes the URL within this view: HandleParams runs with the
 // new URL and the browser history gets an entry (or is replaced).
