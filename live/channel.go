@@ -162,6 +162,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	c.joined = true
 	e.views.Store(claims.ID, ch)
 	e.stats.Views.Add(1)
+	e.viewCounts.add(rt.name, 1)
 	e.stats.DiffBytesOut.Add(int64(len(rendered)))
 	log.Debug("live view joined", "view", rt.name, "encoding", c.enc.String())
 	return transport.OK(resp)
@@ -676,6 +677,7 @@ func (c *viewChannel) Terminate(ch *transport.Channel, reason error) {
 	c.s.end()
 	if c.joined {
 		c.e.stats.Views.Add(-1)
+		c.e.viewCounts.add(c.rt.name, -1)
 		c.e.views.CompareAndDelete(c.s.id, ch)
 	}
 	if !errors.Is(reason, transport.ErrLeft) && !errors.Is(reason, transport.ErrSocketClosed) && !strings.Contains(fmt.Sprint(reason), "closed") {
