@@ -242,6 +242,25 @@ for (const mode of ["websocket", "blocked", "longpoll"]) {
     await page.click("#movie-grid .movie-card")
     await page.waitForFunction((t) => document.querySelector("#movie-title")?.textContent.trim() === t, title.trim(), { timeout: 8000 })
     if (live) assert.equal(await page.evaluate(() => window.__e2eMarker), "alive", "live navigation reloaded the page")
+  })
+  test(`${mode}: a cast member's page, then one of their films`, async () => {
+    await page.goto(`${base}/movies/${fx.trioSlug}`)
+    if (live) {
+      await waitConnected(page)
+      await page.evaluate(() => (window.__e2eMarker = "person"))
+    }
+    await page.click(`#cast a.person-link[href="/people/${fx.adaSlug}"]`)
+    await page.waitForFunction((n) => document.querySelector("#person-name")?.textContent.trim() === n, fx.adaName, { timeout: 8000 })
+    assert.equal(here(page), `/people/${fx.adaSlug}`)
+    const film = `#cast-film-${fx.duoID} a.film-link`
+    assert.equal(await page.getAttribute(film, "href"), `/movies/${fx.duoSlug}`)
+    await page.click(film)
+    await page.waitForFunction((t) => document.querySelector("#movie-title")?.textContent.trim() === t, fx.duoTitle, { timeout: 8000 })
+    assert.equal(here(page), `/movies/${fx.duoSlug}`)
+    if (live) {
+      assert.equal(await page.evaluate(() => window.__e2eMarker), "person", "show → person → show reloaded the page")
+      assert.ok(await connected(page), "still connected")
+    }
     await page.context().close()
     if (mode !== "websocket") return
     // The next run's server gauges must count only its own sockets.

@@ -7,9 +7,10 @@ package main
 // assets/e2e/movies_browser.mjs. The same walk (load, search, each primary
 // sort and an overflow sort with its direction, pagination, back and
 // forward, two genre chips, the drawer's filters, the people autocomplete
-// with people_match=all, clear all) runs three times: over WebSocket, over
-// LongPoll, and with the live connection blocked in the browser (plain
-// navigation through the links and GET forms). After every step the script
+// with people_match=all, clear all, a card to its show page, then a cast
+// member's person page and one of their films) runs three times: over
+// WebSocket, over LongPoll, and with the live connection blocked in the
+// browser (plain navigation through the links and GET forms). After every step the script
 // checks the URL and asks this test, through the control server, what the
 // database says for it; the page must show that count, that many cards
 // and that first title.
@@ -251,7 +252,9 @@ func TestMoviesBrowser(t *testing.T) {
 	fixtures, _ := json.Marshal(map[string]any{
 		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
 		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
-		"trio": "Golden Trio Genres",
+		"trio": "Golden Trio Genres", "trioSlug": "golden-trio-genres-2010",
+		"adaSlug": "ada-golden", "adaName": "Ada Golden",
+		"duoID": sample.GoldenBySlug("golden-duo-genres-2011").ID(), "duoSlug": "golden-duo-genres-2011", "duoTitle": "Golden Duo Genres",
 	})
 	shots := ""
 	if os.Getenv("E2E_SCREENSHOTS") == "1" {
@@ -306,6 +309,13 @@ func TestMoviesRoutes(t *testing.T) {
 	}
 	if r := get("/movies/123456789012"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("/movies/<unknown id>: %d", r.StatusCode)
+	}
+	if r := get(fmt.Sprint("/people/", sample.GoldenAda)); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/people/ada-golden" ||
+		r.Header.Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("/people/<id>: %d %v", r.StatusCode, r.Header)
+	}
+	if r := get("/people/ada-golden"); r.StatusCode != http.StatusOK {
+		t.Errorf("/people/<slug>: %d", r.StatusCode)
 	}
 	if r := get("/examples/counter"); r.StatusCode != http.StatusOK {
 		t.Errorf("/examples/counter: %d", r.StatusCode)

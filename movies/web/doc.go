@@ -1,6 +1,10 @@
 // Package web is the cinegraph movies pages on the live engine: /movies
-// (the V2 index of MOVIES.md §2–§4) and /movies/:slug (the read-only show
-// page of §8), with the routes and headers of §1 ([Register]).
+// (the V2 index of MOVIES.md §2–§4), /movies/:slug (the read-only show
+// page of §8, with its Collabs and Related sections) and /people/:slug (a
+// read-only person page the show page's names link to), all in one live
+// session, with the routes, redirects and headers of §1 ([Register]).
+// Each page sets its SEO metadata (description, canonical URL, Open
+// Graph) for the dead render through live.Socket.SetMeta.
 //
 // The index's state is its URL. Every sort, filter, chip and pagination
 // control is a real link, or a GET form, to the canonical URL of §3.4

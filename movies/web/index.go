@@ -94,7 +94,23 @@ func (v *Index) HandleParams(s *live.Socket, u *url.URL, _ live.Params) error {
 	v.peopleQ = strings.TrimSpace(all.Get(paramPeopleQ))
 	v.params = withoutUIOnly(all)
 	v.load(s)
+	s.SetMeta(v.meta(s))
 	return nil
+}
+
+// meta is the SEO metadata of the dead render: the canonical URL is the
+// canonical form of the filters on /movies (also for /movies-v2, the same
+// page), without the default page=1.
+func (v *Index) meta(s *live.Socket) live.Meta {
+	p := movies.CanonicalParams(v.params, v.resolver)
+	if p.Get("page") == "1" {
+		p.Del("page")
+	}
+	d := "Films across canonical lists, festivals, and critical canon."
+	if v.err == nil && len(v.invalid) == 0 {
+		d = thousands(v.res.Total) + " films across canonical lists, festivals, and critical canon."
+	}
+	return pageMeta(s, "Movies", d, movies.EncodeParams(IndexPath, p), "website", "")
 }
 
 // load runs the search for v.params and sets the page's state: results,

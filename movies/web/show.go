@@ -17,10 +17,13 @@ import (
 )
 
 // Show is the read-only show page /movies/:slug (MOVIES.md §8): the movie
-// by slug or numeric id, with its score, ratings, cast, crew, studios,
-// awards, lists and release dates. Nothing is recomputed or enqueued. An
-// unknown movie is a 404; a database failure is an "unavailable" mount
-// error, which the engine shows with a retry countdown.
+// by slug or numeric id, with its score, ratings, cast and crew (linking to
+// the people pages), studios, awards, lists, key collaborations, release
+// dates and related movies, and its SEO metadata in the dead render.
+// Nothing is recomputed or enqueued. An unknown movie is a 404; a database
+// failure is an "unavailable" mount error, which the engine shows with a
+// retry countdown. Collabs and related movies come from a second query;
+// when it fails the page is shown without those two sections.
 type Show struct {
 	store *movies.Store
 	log   *slog.Logger
@@ -29,6 +32,7 @@ type Show struct {
 	path   string
 	params url.Values
 	m      *movies.MovieDetail
+	conn   *movies.Connections // never nil once loaded
 
 	fullCast, fullCrew, allReleases bool
 	scoring                         bool
@@ -57,13 +61,61 @@ func (v *Show) load(s *live.Socket) error {
 		v.log.Error("movie page: loading the movie failed", "slug", v.slug, "request_id", s.RequestID(), "err", err)
 		return fmt.Errorf("loading movie %q: %w: %w", v.slug, live.ErrUnavailable, err)
 	}
-	v.m = m
-	t := m.Title
-	if y := v.year(); y != "" {
-		t += " (" + y + ")"
+	conn, err := v.store.Connections(s.Context(), m.ID)
+	if err != nil {
+		v.log.Warn("movie page: loading collabs and related movies failed; showing the page without them",
+			"slug", v.slug, "request_id", s.RequestID(), "err", err)
+		conn = &movies.Connections{}
 	}
-	s.SetTitle(t + " · Cinegraph")
+	v.m, v.conn = m, conn
+	t := v.titleYear()
+	s.SetTitle(t + " · " + SiteName)
+	s.SetMeta(pageMeta(s, t, v.description(), v.canonicalPath(), "video.movie", m.PosterURL()))
 	return nil
+}
+
+// titleYear is "Title (year)", or the title alone without a date.
+func (v *Show) titleYear() string {
+	if y := v.year(); y != "" {
+		return v.m.Title + " (" + y + ")"
+	}
+	return v.m.Title
+}
+
+// canonicalPath is /movies/<slug> (by id without a slug), whichever URL
+// (/movies-v2/…, the id) the page was reached by.
+func (v *Show) canonicalPath() string {
+	return movies.FilmRef{ID: v.m.ID, Slug: v.m.Slug}.Href()
+}
+
+// description is the overview, shortened; without one, a line made of
+// what the page shows.
+func (v *Show) description() string {
+	if v.m.Overview != "" {
+		return summary(v.m.Overview, descriptionRunes)
+	}
+	d := v.titleYear()
+	if ds := v.directors(); ds != "" {
+		d += ", directed by " + ds
+	}
+	return summary(d+": score, cast, crew, awards and lists on "+SiteName+".", descriptionRunes)
+}
+
+// section is an entry of the in-page section nav.
+type section struct{ ID, Label string }
+
+// sections are the page's sections in order, exactly those rendered:
+// Collabs and Related only when they have entries.
+func (v *Show) sections() []section {
+	out := []section{{"score", "Score"}, {"cast", "Cast"}, {"crew", "Crew"}, {"studios", "Studios"}, {"awards", "Awards"}, {"lists", "Lists"}}
+	if len(v.conn.Collabs) > 0 {
+		out = append(out, section{"collabs", "Collabs"})
+	}
+	out = append(out, section{"releases", "Releases"})
+	if len(v.conn.Related) > 0 {
+		out = append(out, section{"related", "Related"})
+	}
+	return out
 }
 
 // HandleParams reads the list toggles (?cast=all, ?crew=all,
@@ -97,9 +149,9 @@ func (v *Show) HandleEvent(s *live.Socket, e live.Event) error {
 // HandleInfo reloads the movie after a data change; a failed reload keeps
 // what the page shows.
 func (v *Show) HandleInfo(s *live.Socket, _ any) error {
-	old := v.m
+	old, oldConn := v.m, v.conn
 	if err := v.load(s); err != nil {
-		v.m = old
+		v.m, v.conn = old, oldConn
 	}
 	return nil
 }
@@ -273,6 +325,38 @@ func nominationLine(n movies.Nomination) string {
 	s := n.Festival.Name + " " + strconv.Itoa(n.Year) + " · " + n.Category
 	if n.PersonName != "" {
 		s += " · " + n.PersonName
+	}
+	return s
+}
+
+func personHref(c movies.Credit) string { return movies.PersonHref(c.PersonID, c.Slug) }
+
+// collabRole is what a Collab person did on this movie.
+func collabRole(p movies.CollabPerson) string {
+	if p.Director {
+		return "Director"
+	}
+	if p.Character != "" {
+		return "as " + p.Character
+	}
+	return "Cast"
+}
+
+func collabID(c movies.Collab) string {
+	return "collab-" + strconv.FormatInt(c.A.ID, 10) + "-" + strconv.FormatInt(c.B.ID, 10)
+}
+
+func filmLabel(f movies.FilmRef) string {
+	if y := f.Year(); y != "" {
+		return f.Title + " (" + y + ")"
+	}
+	return f.Title
+}
+
+func sharedLine(r movies.RelatedMovie) string {
+	s := plural(r.SharedPeople, "shared person", "shared people")
+	if r.SharedGenres > 0 {
+		s += " · " + plural(r.SharedGenres, "shared genre", "shared genres")
 	}
 	return s
 }

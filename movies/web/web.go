@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,20 +20,22 @@ const (
 )
 
 // SessionName is the live_session of the movies pages: live navigation
-// works between the index and the show pages.
+// works between the index, the show pages and the people pages.
 const SessionName = "movies"
 
 // Register mounts the movies pages on mux:
 //
 //	GET /movies, /movies-v2             the index (live view)
 //	GET /movies/{slug}, /movies-v2/{slug} the show page (live view)
+//	GET /people/{slug}                  the person page (live view)
 //	GET /movies/discover                301 to /algorithms, as the original
 //
 // with the headers of MOVIES.md §1: every HTML response of these routes
 // gets "cache-control: private, no-store, no-cache, must-revalidate,
 // max-age=0", "pragma: no-cache" and "expires: -1"; and /movies/<digits>
 // of a movie with a slug is answered 301 to /movies/<slug> (cache-control
-// public, max-age=86400), any other value falling through to the show page.
+// public, max-age=86400), any other value falling through to the show page
+// (which takes it as an id); /people/<digits> likewise.
 // log may be nil (slog.Default).
 func Register(e *live.Engine, mux *http.ServeMux, store *movies.Store, log *slog.Logger) {
 	if log == nil {
@@ -43,16 +47,19 @@ func Register(e *live.Engine, mux *http.ServeMux, store *movies.Store, log *slog
 		return func() live.View { return &Index{store: store, log: log, path: path} }
 	}
 	show := func() live.View { return &Show{store: store, log: log} }
+	person := func() live.View { return &Person{store: store, log: log} }
 	ls.Handle(pages, "GET "+IndexPath, "movies.index", index(IndexPath))
 	ls.Handle(pages, "GET "+IndexPathV2, "movies.index.v2", index(IndexPathV2))
 	ls.Handle(pages, "GET "+IndexPath+"/{slug}", "movies.show", show)
 	ls.Handle(pages, "GET "+IndexPathV2+"/{slug}", "movies.show.v2", show)
+	ls.Handle(pages, "GET "+PeoplePath+"/{slug}", "movies.person", person)
 
 	h := NoStoreHTML(pages)
 	mux.Handle("GET "+IndexPath, h)
 	mux.Handle("GET "+IndexPathV2, h)
-	mux.Handle("GET "+IndexPath+"/{slug}", slugRedirect(store, log, h))
+	mux.Handle("GET "+IndexPath+"/{slug}", slugRedirect(IndexPath, store.SlugForID, log, h))
 	mux.Handle("GET "+IndexPathV2+"/{slug}", h)
+	mux.Handle("GET "+PeoplePath+"/{slug}", slugRedirect(PeoplePath, store.PersonSlugForID, log, h))
 	// Lookups by external id (the original's :show_by_tmdb and
 	// :show_by_imdb): found → the show page, else a flash on /movies.
 	mux.HandleFunc("GET "+IndexPath+"/tmdb/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -91,10 +98,10 @@ func externalRedirect(w http.ResponseWriter, r *http.Request, e *live.Engine, lo
 	}
 }
 
-// slugRedirect answers /movies/<all digits> with a 301 to the movie's
-// slug when the movie exists and has one (the original's SEO plug); other
-// requests go to next.
-func slugRedirect(store *movies.Store, log *slog.Logger, next http.Handler) http.Handler {
+// slugRedirect answers prefix/<all digits> with a 301 to prefix/<slug>
+// when slugFor finds the movie or person and it has a slug (the original's
+// SEO plug); other requests go to next.
+func slugRedirect(prefix string, slugFor func(context.Context, int64) (string, bool, error), log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := r.PathValue("slug")
 		if !allDigits(v) {
@@ -105,16 +112,16 @@ func slugRedirect(store *movies.Store, log *slog.Logger, next http.Handler) http
 		if err == nil {
 			var slug string
 			var ok bool
-			slug, ok, err = store.SlugForID(r.Context(), id)
+			slug, ok, err = slugFor(r.Context(), id)
 			if err == nil && ok {
 				w.Header().Set("Cache-Control", "public, max-age=86400")
-				http.Redirect(w, r, IndexPath+"/"+slug, http.StatusMovedPermanently)
+				http.Redirect(w, r, prefix+"/"+url.PathEscape(slug), http.StatusMovedPermanently)
 				return
 			}
 		}
 		if err != nil {
-			// The show page reports the failure itself.
-			log.Warn("movies: slug lookup for the SEO redirect failed", "id", v, "err", err)
+			// The page reports the failure itself.
+			log.Warn("movies: slug lookup for the SEO redirect failed", "path", r.URL.Path, "err", err)
 		}
 		next.ServeHTTP(w, r)
 	})
