@@ -9,8 +9,18 @@ import { installDiagnostics, reloadLoopDetected, showReloadLoopBanner } from "./
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
 const Hooks = { ...AppHooks, ...(window.liveHooks || {}) }
 
+// Reconnects and rejoins back off with jitter: when a node of a cluster
+// dies or drains, its clients come back through the load balancer spread
+// out instead of all at once (phoenix.js's own schedule has no jitter and
+// starts at 10 ms).
+const jitter = (ms) => Math.round(ms * (0.5 + Math.random()))
+const reconnectAfterMs = (tries) => jitter([250, 500, 1000, 2000, 4000][tries - 1] || 5000)
+const rejoinAfterMs = (tries) => jitter([1000, 2000, 5000][tries - 1] || 10000)
+
 const opts = {
   longPollFallbackMs: 2500,
+  reconnectAfterMs,
+  rejoinAfterMs,
   params: { _csrf_token: csrfToken, _lv_vsn: __LV_VERSION__ },
   hooks: Hooks,
 }
