@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
+.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -44,6 +44,11 @@ generate:
 
 run: assets
 	$(GO) run ./cmd/server
+
+# Three movies server nodes on PORT+1.. sharing one PostgreSQL (the
+# embedded one unless DATABASE_URL), behind a round-robin proxy on PORT.
+run-cluster: assets
+	$(GO) run ./cmd/cluster
 
 run-status: assets
 	$(GO) run ./cmd/status

@@ -78,6 +78,9 @@ type Config struct {
 	Socket SocketStats
 	// DB, when set, adds the database page.
 	DB PoolStats
+	// Cluster, when set, is the membership the cluster page shows (a
+	// *cluster.Node). Without it the page shows this node alone.
+	Cluster ClusterSource
 	// Auth: see [Auth].
 	Auth Auth
 	// Refresh is how often the built-in pages refresh, and the default

@@ -314,7 +314,7 @@ func TestLivePages(t *testing.T) {
 	d.Start(ctx)
 
 	v := env.Live("/dashboard/custom")
-	equal(t, "menu", v.Texts("#dash-menu a"), []string{"Home", "Connections", "Metrics", "Database", "Custom"})
+	equal(t, "menu", v.Texts("#dash-menu a"), []string{"Home", "Connections", "Metrics", "Cluster", "Database", "Custom"})
 	equal(t, "active", v.Texts("#dash-menu a.active"), []string{"Custom"})
 	if got := v.Text(`[data-card="Value"] .dash-card-value`); got != "7" {
 		t.Fatalf("card = %q", got)
@@ -367,7 +367,7 @@ func TestLivePages(t *testing.T) {
 		d2.Register(mux)
 	})
 	v2 := env2.Live("/dashboard/metrics")
-	equal(t, "menu without a pool", v2.Texts("#dash-menu a"), []string{"Home", "Connections", "Metrics"})
+	equal(t, "menu without a pool", v2.Texts("#dash-menu a"), []string{"Home", "Connections", "Metrics", "Cluster"})
 	if p := env2.Get("/dashboard/database"); p.Status != 404 {
 		t.Errorf("GET /dashboard/database without a pool = %d", p.Status)
 	}
@@ -393,7 +393,7 @@ func TestAddPageRejectsBadPaths(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	d, _ := New(Config{Engine: e, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	render := func(context.Context) Block { return Card("x", "y") }
-	for _, p := range []Page{{Path: "", Render: render}, {Path: "A b", Render: render}, {Path: "metrics", Render: render}, {Path: "home", Render: render}, {Path: "ok"}} {
+	for _, p := range []Page{{Path: "", Render: render}, {Path: "A b", Render: render}, {Path: "metrics", Render: render}, {Path: "cluster", Render: render}, {Path: "home", Render: render}, {Path: "ok"}} {
 		func() {
 			defer func() {
 				if recover() == nil {

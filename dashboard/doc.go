@@ -9,8 +9,12 @@
 //   - The built-in pages: home (Go version, uptime, goroutines, memory,
 //     GC), connections (sockets by transport, channels, live views, join and
 //     leave rates, failures by cause), metrics (HTTP requests/s, live
-//     events/s, diff bytes/s) and database (pool statistics, only when a
-//     pool is configured).
+//     events/s, diff bytes/s), cluster (every node of the cluster with its
+//     state, uptime, heartbeat age and connections by transport; totals and
+//     connected views per view name across the nodes alive; this node's
+//     PubSub link; from [Config.Cluster], or this node alone with an
+//     in-process PubSub) and database (pool statistics, only when a pool
+//     is configured).
 //   - The custom pages API: an app registers a [Page] with a menu title and
 //     a Render made of four blocks, [Card], [Table], [Row] and [Columns].
 //     Pages refresh live on a timer of the view (default every second).
@@ -46,8 +50,6 @@
 //
 // # What the engine cannot tell yet
 //
-// The engine counts connected views in total only, so the connections page
-// shows live views in total, not per view name. It counts joins but not
-// leaves: leaves are derived as successful joins minus connected views
-// (see [Sample.Leaves]).
+// The engine counts joins but not leaves: leaves are derived as
+// successful joins minus connected views (see [Sample.Leaves]).
 package dashboard

@@ -17,6 +17,7 @@ func (d *Dashboard) builtins() []Page {
 		{Path: "", Title: "Home", Render: d.homePage},
 		{Path: "connections", Title: "Connections", Render: d.connectionsPage},
 		{Path: "metrics", Title: "Metrics", Render: d.metricsPage},
+		{Path: "cluster", Title: "Cluster", Render: d.clusterPage},
 	}
 	if d.cfg.DB != nil {
 		ps = append(ps, Page{Path: "database", Title: "Database", Render: d.databasePage})
@@ -158,13 +159,10 @@ func (d *Dashboard) metricsPage(context.Context) Block {
 func (d *Dashboard) databasePage(context.Context) Block {
 	stats := d.cfg.DB.PoolStats()
 	return Table{
-		ID:    "pool",
-		Title: "Connection pool",
-		Columns: []Column{
-			{Header: "Statistic", Value: func(r any) string { return r.(Stat).Name }},
-			{Header: "Value", Value: func(r any) string { return r.(Stat).Value }},
-		},
-		Rows: Rows(stats),
+		ID:      "pool",
+		Title:   "Connection pool",
+		Columns: statColumns,
+		Rows:    Rows(stats),
 	}
 }
 

@@ -289,7 +289,7 @@ for (const T of transports) {
     const loads = [] // page loads after the first
     page.on("load", () => loads.push(page.url()))
     const menu = await page.$$eval("#dash-menu a", (as) => as.map((a) => a.textContent.trim()))
-    assert.deepEqual(menu, ["Home", "Connections", "Metrics", "Services", "Symbiont"])
+    assert.deepEqual(menu, ["Home", "Connections", "Metrics", "Cluster", "Services", "Symbiont"])
     await p.expectList("#dash-services tbody tr td:first-child", ["api", "scheduler", "worker"])
     assert.equal(await page.getAttribute("#dash-svc-worker", "class"), "state-up")
     assert.equal(await page.getAttribute("#dash-svc-scheduler", "class"), "state-degraded")

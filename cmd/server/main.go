@@ -12,6 +12,16 @@
 // negative disables result caching), MOVIES_OPTIONS_TTL (24h),
 // MOVIES_REFRESH_EVERY (off: refresh the discovery materialized view
 // periodically; leave off while the Elixir app owns the refresh).
+//
+// /dashboard is protected as in the status app: DASHBOARD_PASSWORD (else
+// TASK_PASSWORD) and DASHBOARD_USER; disabled in production without a
+// password. GET /healthz answers "ok".
+//
+// Cluster mode (CLUSTER_DATABASE_URL, NODE_NAME, NODE_URL, DRAIN_PERIOD;
+// see cmd/internal/app and `make run-cluster`): the store's cache
+// invalidations travel on the cluster PubSub, and every node drops its
+// caches when its PubSub link comes back after an outage (invalidations
+// sent meanwhile were missed).
 package main
 
 import (
@@ -20,9 +30,13 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cortex-cinegraph/golive/cmd/internal/app"
+	"github.com/cortex-cinegraph/golive/dashboard"
 	"github.com/cortex-cinegraph/golive/live/examples"
 	"github.com/cortex-cinegraph/golive/movies"
 	"github.com/cortex-cinegraph/golive/movies/web"
@@ -44,15 +58,26 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		return 2
 	}
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	store, stop, err := openStore(ctx, st.Engine.PubSub(), log)
 	if err != nil {
+		st.Close()
 		fmt.Fprintln(os.Stderr, "server:", err)
 		return 2
 	}
 	defer stop()
+	// Invalidations published while the cluster link was down were missed.
+	st.OnPubSubReconnect(store.Invalidate)
 	register(st, store)
-	if err := st.Serve(ctx, st.Mux); err != nil {
+	dash, err := mountDashboard(st, os.Getenv, poolStats(store.Pool()))
+	if err != nil {
+		st.Close()
+		fmt.Fprintln(os.Stderr, "server:", err)
+		return 2
+	}
+	dash.Start(ctx)
+	if err := st.Serve(ctx, dashboard.CountRequests(st.Mux)); err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		return 1
 	}
@@ -65,9 +90,25 @@ func register(st *app.Stack, store *movies.Store) {
 	web.Register(st.Engine, st.Mux, store, st.Log)
 	examples.Register(st.Engine, st.Mux)
 	st.Mux.Handle("GET /metrics", st.MetricsHandler())
+	st.Mux.Handle("GET /healthz", st.Health())
 	st.Mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, web.IndexPath, http.StatusFound)
 	})
+}
+
+// mountDashboard mounts /dashboard with the status app's authentication
+// rules (app.DashboardAuth) and, in cluster mode, the cluster's nodes on
+// its cluster page. db may be nil (no database page).
+func mountDashboard(st *app.Stack, getenv func(string) string, db dashboard.PoolStats) (*dashboard.Dashboard, error) {
+	dash, err := dashboard.New(dashboard.Config{
+		Engine: st.Engine, Socket: st.Socket, Cluster: st.ClusterSource(), DB: db,
+		Auth: app.DashboardAuth(st.Config.Production, getenv), Logger: st.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	dash.Register(st.Mux)
+	return dash, nil
 }
 
 // openStore opens the movies store on DATABASE_URL, or on the embedded
@@ -113,4 +154,24 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 		store.Close()
 		stopDB()
 	}, nil
+}
+
+// poolStats shows the movies pool on the dashboard's database page.
+func poolStats(pool *pgxpool.Pool) dashboard.PoolStats {
+	return dashboard.PoolStatsFunc(func() []dashboard.Stat {
+		s := pool.Stat()
+		i := func(n int32) string { return strconv.Itoa(int(n)) }
+		n := func(n int64) string { return strconv.FormatInt(n, 10) }
+		return []dashboard.Stat{
+			{Name: "Open connections", Value: i(s.TotalConns())},
+			{Name: "In use", Value: i(s.AcquiredConns())},
+			{Name: "Idle", Value: i(s.IdleConns())},
+			{Name: "Being opened", Value: i(s.ConstructingConns())},
+			{Name: "Max open", Value: i(s.MaxConns())},
+			{Name: "Acquires", Value: n(s.AcquireCount())},
+			{Name: "Waited for a connection", Value: n(s.EmptyAcquireCount())},
+			{Name: "Time waiting", Value: s.EmptyAcquireWaitTime().String()},
+			{Name: "Cancelled acquires", Value: n(s.CanceledAcquireCount())},
+		}
+	})
 }

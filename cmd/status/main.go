@@ -5,6 +5,10 @@
 // CHECK_ORIGIN; plus DASHBOARD_PASSWORD (default: TASK_PASSWORD) and
 // DASHBOARD_USER (default: any user name) for /dashboard, which is
 // disabled in production (APP_ENV=prod) when neither password is set.
+//
+// Cluster mode (CLUSTER_DATABASE_URL, NODE_NAME, NODE_URL, DRAIN_PERIOD;
+// see cmd/internal/app): service updates published by any node's checker
+// reach the status pages on every node.
 package main
 
 import (
@@ -80,13 +84,9 @@ func optionsFromEnv(cfg app.Config) options {
 
 // dashboardAuth is the dashboard's authentication from the environment:
 // DASHBOARD_PASSWORD, else TASK_PASSWORD (the same gate as mission
-// control); DASHBOARD_USER if set.
+// control); DASHBOARD_USER if set. The movies server shares the rule.
 func dashboardAuth(production bool, getenv func(string) string) dashboard.Auth {
-	pw := getenv("DASHBOARD_PASSWORD")
-	if pw == "" {
-		pw = getenv("TASK_PASSWORD")
-	}
-	return dashboard.Auth{User: getenv("DASHBOARD_USER"), Password: pw, Production: production}
+	return app.DashboardAuth(production, getenv)
 }
 
 // server is the status app wired on the shared stack.
@@ -116,8 +116,9 @@ func newServer(cfg app.Config, o options, log *slog.Logger) (*server, error) {
 	log.Info("Symbiont API", "url", o.SymbiontURL, "token_set", client.Token != "")
 	a.Register(st.Engine, st.Mux)
 
-	dash, err := dashboard.New(dashboard.Config{Engine: st.Engine, Socket: st.Socket, Auth: o.Dashboard, Logger: log})
+	dash, err := dashboard.New(dashboard.Config{Engine: st.Engine, Socket: st.Socket, Cluster: st.ClusterSource(), Auth: o.Dashboard, Logger: log})
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	for _, p := range a.DashboardPages() {
@@ -126,7 +127,7 @@ func newServer(cfg app.Config, o options, log *slog.Logger) (*server, error) {
 	dash.Register(st.Mux)
 
 	st.Mux.Handle("GET /metrics", st.MetricsHandler())
-	st.Mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	st.Mux.Handle("GET /healthz", st.Health())
 	return &server{st: st, app: a, checker: checker, dash: dash, opts: o, handler: dashboard.CountRequests(st.Mux)}, nil
 }
 

@@ -1,27 +1,40 @@
 // Package app is the wiring the server commands share: configuration from
 // the environment, the socket server, the live engine, assets, logging and
-// graceful shutdown.
+// graceful shutdown; and, when CLUSTER_DATABASE_URL is set, cluster mode:
+// the engine's PubSub crosses nodes over PostgreSQL LISTEN/NOTIFY
+// (pubsub/pgnotify), the node announces itself to the others (cluster), and
+// LongPoll requests for sessions other nodes hold are forwarded to them.
 package app
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/a-h/templ"
 
 	"github.com/cortex-cinegraph/golive/assets"
+	"github.com/cortex-cinegraph/golive/cluster"
+	"github.com/cortex-cinegraph/golive/dashboard"
 	"github.com/cortex-cinegraph/golive/live"
+	"github.com/cortex-cinegraph/golive/pubsub"
+	"github.com/cortex-cinegraph/golive/pubsub/pgnotify"
 	"github.com/cortex-cinegraph/golive/transport"
 )
 
@@ -33,6 +46,26 @@ type Config struct {
 	PhxHost       string // PHX_HOST
 	CheckOrigin   string // CHECK_ORIGIN
 	ClientLine    string // LV_CLIENT: "1.2" (default), "1.1" or "1.0": which bundle pages load
+
+	// ClusterDatabaseURL (CLUSTER_DATABASE_URL) turns cluster mode on: the
+	// PostgreSQL database whose LISTEN/NOTIFY carries PubSub between the
+	// nodes. It must reach PostgreSQL directly (or a pooler in session
+	// mode): through PgBouncer in transaction mode LISTEN is accepted but
+	// no notification ever arrives. Empty: a single node, in-process.
+	ClusterDatabaseURL string
+	// NodeName (NODE_NAME) is the node's name on the dashboard and in
+	// logs; default the hostname.
+	NodeName string
+	// NodeURL (NODE_URL) is the base URL the other nodes reach this node
+	// on; default http://<BIND>:<PORT> (the hostname for 0.0.0.0).
+	NodeURL string
+	// Heartbeat (CLUSTER_HEARTBEAT) is the cluster heartbeat interval;
+	// default 1 s. A silent node is presumed dead after three.
+	Heartbeat time.Duration
+	// DrainPeriod (DRAIN_PERIOD; default 2s from the environment, 0 in a
+	// zero Config) spreads the reconnect signals of a stopping node over
+	// this long, so the other nodes are not hit by all its clients at once.
+	DrainPeriod time.Duration
 }
 
 // FromEnv reads the configuration. A missing SECRET_KEY_BASE is fatal in
@@ -77,6 +110,22 @@ func FromEnv(defaultPort int) (Config, error) {
 		c.SecretKeyBase = make([]byte, 48)
 		_, _ = rand.Read(c.SecretKeyBase)
 	}
+	c.ClusterDatabaseURL = os.Getenv("CLUSTER_DATABASE_URL")
+	c.NodeName = os.Getenv("NODE_NAME")
+	c.NodeURL = os.Getenv("NODE_URL")
+	c.DrainPeriod = 2 * time.Second
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+	}{{"DRAIN_PERIOD", &c.DrainPeriod}, {"CLUSTER_HEARTBEAT", &c.Heartbeat}} {
+		if v := os.Getenv(d.env); v != "" {
+			n, err := time.ParseDuration(v)
+			if err != nil || n < 0 {
+				return c, fmt.Errorf("%s=%q is not a duration such as 2s or 500ms", d.env, v)
+			}
+			*d.dst = n
+		}
+	}
 	return c, nil
 }
 
@@ -116,33 +165,256 @@ type Stack struct {
 	Socket  *transport.Server
 	Engine  *live.Engine
 	Origins *transport.OriginPolicy
+	// PubSub is the engine's: in cluster mode the PostgreSQL one, which
+	// reaches every node; else in-process.
+	PubSub pubsub.PubSub
+	// Cluster is this node's membership in cluster mode; nil otherwise.
+	Cluster *cluster.Node
+
+	pg        *pgnotify.PubSub // cluster mode only
+	closeOnce sync.Once
 }
 
-// New builds the stack. layout may be nil.
+// New builds the stack. layout may be nil. In cluster mode it connects
+// to CLUSTER_DATABASE_URL and joins the cluster; [Stack.Serve] leaves it
+// on shutdown, and [Stack.Close] when the stack is never served.
 func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*Stack, error) {
 	origins, err := transport.NewOriginPolicy(c.CheckOrigin, c.PhxHost)
 	if err != nil {
 		return nil, fmt.Errorf("CHECK_ORIGIN/PHX_HOST: %w", err)
 	}
+	st := &Stack{Config: c, Log: log, Origins: origins}
+	var nodeID, nodeURL string
+	var peers *lazyPeers
+	if c.ClusterDatabaseURL != "" {
+		if nodeURL, err = c.nodeURL(); err != nil {
+			return nil, err
+		}
+		if c.NodeName == "" {
+			c.NodeName, _ = os.Hostname()
+			st.Config.NodeName = c.NodeName
+		}
+		// A fresh id per start: a restarted node is a new member, and
+		// LongPoll tokens of its previous life are not forwarded to it.
+		nodeID = cleanID(c.NodeName) + "-" + randomID()
+		st.pg, err = pgnotify.Start(context.Background(), pgnotify.Config{ConnString: c.ClusterDatabaseURL, NodeID: nodeID, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("CLUSTER_DATABASE_URL: %w (it must reach PostgreSQL directly or through a pooler in session mode; LISTEN does not work through PgBouncer in transaction mode)", err)
+		}
+		st.PubSub = st.pg
+		peers = &lazyPeers{}
+	} else {
+		st.PubSub = pubsub.NewLocal()
+	}
 	sessions := transport.NewSessions(c.derive("session"))
-	router := &transport.Router{}
-	sock := transport.NewServer(transport.Config{
-		Router: router, Origin: origins, Sessions: sessions, Secret: c.derive("longpoll"), Logger: log,
-	})
-	eng, err := live.New(live.Config{
-		Secret: c.derive("live"), Sessions: sessions, Router: router, Logger: log,
+	st.Router = &transport.Router{}
+	tc := transport.Config{
+		Router: st.Router, Origin: origins, Sessions: sessions, Secret: c.derive("longpoll"), Logger: log,
+		NodeID: nodeID, DrainPeriod: c.DrainPeriod,
+	}
+	if peers != nil {
+		tc.Peers = peers
+	}
+	st.Socket = transport.NewServer(tc)
+	st.Engine, err = live.New(live.Config{
+		Secret: c.derive("live"), Sessions: sessions, Router: st.Router, Logger: log, PubSub: st.PubSub,
 		Script: c.Script(), ClientVersion: c.ClientVersion(), Layout: layout,
 	})
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/live/", sock)
+	if st.pg != nil {
+		st.Cluster, err = cluster.Start(context.Background(), cluster.Config{
+			NodeID: nodeID, Name: c.NodeName, URL: nodeURL, PubSub: st.pg,
+			Interval: c.Heartbeat, Load: st.load, Logger: log,
+		})
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		peers.node.Store(st.Cluster)
+	}
+	st.Mux = http.NewServeMux()
+	st.Mux.Handle("/live/", st.Socket)
 	if !assets.Built() {
 		log.Warn("browser bundles are missing: run `make assets` (pages render but will not go live)")
 	}
-	mux.Handle("GET /assets/", http.StripPrefix("/assets", assets.Handler()))
-	return &Stack{Config: c, Log: log, Mux: mux, Router: router, Socket: sock, Engine: eng, Origins: origins}, nil
+	st.Mux.Handle("GET /assets/", http.StripPrefix("/assets", assets.Handler()))
+	return st, nil
+}
+
+// nodeURL is NODE_URL, or http://<listen address>; an unspecified bind
+// address (0.0.0.0) is replaced by the hostname, which the other nodes
+// may be able to resolve.
+func (c Config) nodeURL() (string, error) {
+	if c.NodeURL != "" {
+		return c.NodeURL, nil
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "0" || port == "" {
+		return "", fmt.Errorf("cluster mode needs NODE_URL (the URL the other nodes reach this one on) when the port is not fixed (listen address %q)", c.Addr)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		if host, err = os.Hostname(); err != nil {
+			return "", fmt.Errorf("cluster mode: set NODE_URL (no hostname: %w)", err)
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// cleanID keeps the characters LongPoll tokens and the PubSub wire format
+// allow in a node id.
+func cleanID(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '-'
+	}, s)
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	if s == "" {
+		s = "node"
+	}
+	return s
+}
+
+func randomID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// lazyPeers lets the socket server, built before the cluster node (whose
+// load reports read the server), ask the node once it exists.
+type lazyPeers struct{ node atomic.Pointer[cluster.Node] }
+
+func (p *lazyPeers) PeerURL(id string) (*url.URL, bool) {
+	if n := p.node.Load(); n != nil {
+		return n.PeerURL(id)
+	}
+	return nil, false
+}
+
+// load is what this node reports to the cluster in every heartbeat.
+func (st *Stack) load() cluster.Load {
+	s := st.Socket.Stats()
+	return cluster.Load{
+		WebSockets: s.WebSockets, LongPolls: s.LongPollSessions,
+		Views: st.Engine.Stats().Views.Load(), ViewsByName: st.Engine.ViewCounts(),
+		PubSub: st.PubSubState(),
+	}
+}
+
+// PubSubState is the state of this node's PubSub link (Clustered false
+// for the in-process one).
+func (st *Stack) PubSubState() cluster.PubSubState {
+	if st.pg == nil {
+		return cluster.PubSubState{}
+	}
+	s := st.pg.Stats()
+	return cluster.PubSubState{
+		Clustered: true, LinkUp: s.LinkUp, Since: s.Since, LastError: s.LastError, Backlog: s.Backlog,
+		QueueUsage: s.QueueUsage, Published: s.Published, Sent: s.Sent, Received: s.Received,
+		Dropped: s.Dropped, Reconnects: s.Reconnects,
+	}
+}
+
+// OnPubSubReconnect registers fn to run when the cluster PubSub's link
+// comes back after an outage, during which other nodes' messages were
+// missed (a cache fed by invalidation messages should drop itself). It
+// does nothing on a single node. fn must return quickly.
+func (st *Stack) OnPubSubReconnect(fn func()) {
+	if st.pg != nil {
+		st.pg.OnReconnect(fn)
+	}
+}
+
+// ClusterSource is what the dashboard's cluster page reads: the cluster
+// node, or nil on a single node (the page then shows this node alone).
+func (st *Stack) ClusterSource() dashboard.ClusterSource {
+	if st.Cluster == nil {
+		return nil
+	}
+	return st.Cluster
+}
+
+// DashboardAuth is the dashboard's authentication from the environment:
+// DASHBOARD_PASSWORD, else TASK_PASSWORD; DASHBOARD_USER if set. In
+// production without a password the dashboard is disabled.
+func DashboardAuth(production bool, getenv func(string) string) dashboard.Auth {
+	pw := getenv("DASHBOARD_PASSWORD")
+	if pw == "" {
+		pw = getenv("TASK_PASSWORD")
+	}
+	return dashboard.Auth{User: getenv("DASHBOARD_USER"), Password: pw, Production: production}
+}
+
+// NodeHeader names, in cluster mode, the node that answered a request.
+const NodeHeader = "X-Golive-Node"
+
+// Health serves GET /healthz: 200 "ok" while serving; in cluster mode
+// with the node's name and id and the nodes it sees alive, and 503 once
+// it is leaving (so a load balancer that checks health stops sending).
+func (st *Stack) Health() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if st.Cluster == nil {
+			io.WriteString(w, "ok\n")
+			return
+		}
+		var alive []string
+		leaving := false
+		for _, n := range st.Cluster.Nodes() {
+			if n.Self {
+				leaving = n.Leaving
+			}
+			if n.Alive && !n.Leaving {
+				alive = append(alive, n.Name)
+			}
+		}
+		if leaving {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "leaving\n")
+		} else {
+			io.WriteString(w, "ok\n")
+		}
+		fmt.Fprintf(w, "node: %s\nid: %s\nalive: %s\n", st.Cluster.Name(), st.Cluster.ID(), strings.Join(alive, ","))
+	})
+}
+
+// waitSent waits until the cluster PubSub has nothing left to send (the
+// leave announcement is queued, not sent, when Publish returns), so peers
+// hear it before this node's sockets close, and before Close, which could
+// drop it.
+func (st *Stack) waitSent(ctx context.Context) {
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for st.pg.Stats().Backlog > 0 {
+		select {
+		case <-ctx.Done():
+			st.Log.Warn("cluster: leave announcement still queued; peers may see this node dead instead of leaving")
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close leaves nothing running: the cluster node and the cluster PubSub
+// are closed. Serve calls it; call it for a stack that is never served.
+func (st *Stack) Close() {
+	st.closeOnce.Do(func() {
+		if st.Cluster != nil {
+			st.Cluster.Close()
+		}
+		if st.pg != nil {
+			_ = st.pg.Close()
+		}
+	})
 }
 
 // Serve listens and serves until SIGINT/SIGTERM, then drains: sockets are
@@ -150,17 +422,35 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 func (st *Stack) Serve(ctx context.Context, h http.Handler) error {
 	ln, err := net.Listen("tcp", st.Config.Addr)
 	if err != nil {
+		st.Close()
 		return err
 	}
 	return st.ServeListener(ctx, ln, h)
 }
 
-// ServeListener is Serve on an existing listener (tests use port 0).
+// ServeListener is Serve on an existing listener (tests use port 0). On
+// SIGINT/SIGTERM or ctx ending it stops in this order: leave the cluster
+// (peers stop forwarding here), tell sockets to reconnect in batches over
+// DrainPeriod, finish HTTP requests, then close the cluster node and
+// PubSub. The whole stop is bounded by DrainPeriod plus 10 s.
 func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
+	defer st.Close()
+	if st.Cluster != nil {
+		name := st.Cluster.Name()
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(NodeHeader, name)
+			next.ServeHTTP(w, r)
+		})
+	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st.Log.Info("listening", "url", "http://"+ln.Addr().String(), "origin_rule", st.Socket.OriginRule())
+	attrs := []any{"url", "http://" + ln.Addr().String(), "origin_rule", st.Socket.OriginRule()}
+	if st.Cluster != nil {
+		attrs = append(attrs, "cluster_node", st.Cluster.Name(), "node_id", st.Cluster.ID(), "drain", st.Config.DrainPeriod)
+	}
+	st.Log.Info("listening", attrs...)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -168,9 +458,18 @@ func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Hand
 		return err
 	case <-ctx.Done():
 	}
-	st.Log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	st.Log.Info("shutting down", "drain", st.Config.DrainPeriod)
+	sctx, cancel := context.WithTimeout(context.Background(), st.Config.DrainPeriod+10*time.Second)
 	defer cancel()
+	if st.Cluster != nil {
+		lctx, lcancel := context.WithTimeout(sctx, 2*time.Second)
+		if err := st.Cluster.Leave(lctx); err != nil {
+			st.Log.Warn("cluster: leave not announced; peers notice when the heartbeats stop", "error", err)
+		} else {
+			st.waitSent(lctx)
+		}
+		lcancel()
+	}
 	_ = st.Socket.Shutdown(sctx)
 	return srv.Shutdown(sctx)
 }

@@ -16,6 +16,11 @@ import (
 type collector struct {
 	sock *transport.Server
 	eng  *live.Engine
+	st   *Stack // cluster mode: the PubSub link and the membership
+
+	forwarded, pubsubUp, pubsubBacklog *prometheus.Desc
+	pubsubMessages, pubsubReconnects   *prometheus.Desc
+	clusterNodes                       *prometheus.Desc
 
 	conns, channels, views              *prometheus.Desc
 	failures                            *prometheus.Desc
@@ -24,26 +29,33 @@ type collector struct {
 	dead, crashes, diffBytes            *prometheus.Desc
 }
 
-func newCollector(sock *transport.Server, eng *live.Engine) *collector {
+func newCollector(st *Stack) *collector {
+	sock, eng := st.Socket, st.Engine
 	d := func(name, help string, labels ...string) *prometheus.Desc {
 		return prometheus.NewDesc("golive_"+name, help, labels, nil)
 	}
 	return &collector{
-		sock: sock, eng: eng,
-		conns:      d("connections", "Open socket connections by transport.", "transport"),
-		channels:   d("channels", "Joined channels."),
-		views:      d("live_views", "Connected live views."),
-		failures:   d("failures_total", "Refused connections, failed joins and failed mounts by cause.", "cause"),
-		frames:     d("frames_total", "Frames by direction.", "direction"),
-		slow:       d("slow_consumers_total", "Sockets disconnected for not reading."),
-		malformed:  d("malformed_frames_total", "Inbound frames dropped as malformed or too large."),
-		joins:      d("live_joins_total", "Live view joins attempted."),
-		joinErrors: d("live_join_errors_total", "Live view joins refused."),
-		mountErr:   d("live_mount_errors_total", "Live view mounts that failed."),
-		events:     d("live_events_total", "Client events handled."),
-		dead:       d("live_dead_renders_total", "Dead (HTTP) renders of live routes."),
-		crashes:    d("live_crashes_total", "Live view callbacks that panicked."),
-		diffBytes:  d("live_diff_bytes_total", "Bytes of rendered diffs sent."),
+		sock: sock, eng: eng, st: st,
+		forwarded:        d("longpoll_forwarded_total", "LongPoll requests for sessions held by another node, by result.", "result"),
+		pubsubUp:         d("pubsub_link_up", "1 while the cluster PubSub's LISTEN connection is up (cluster mode only)."),
+		pubsubBacklog:    d("pubsub_backlog", "Messages waiting to be sent to the other nodes."),
+		pubsubMessages:   d("pubsub_messages_total", "Cluster PubSub messages by what happened to them.", "kind"),
+		pubsubReconnects: d("pubsub_reconnects_total", "Recoveries of the cluster PubSub's LISTEN connection."),
+		clusterNodes:     d("cluster_nodes", "Cluster nodes this node knows, by state.", "state"),
+		conns:            d("connections", "Open socket connections by transport.", "transport"),
+		channels:         d("channels", "Joined channels."),
+		views:            d("live_views", "Connected live views."),
+		failures:         d("failures_total", "Refused connections, failed joins and failed mounts by cause.", "cause"),
+		frames:           d("frames_total", "Frames by direction.", "direction"),
+		slow:             d("slow_consumers_total", "Sockets disconnected for not reading."),
+		malformed:        d("malformed_frames_total", "Inbound frames dropped as malformed or too large."),
+		joins:            d("live_joins_total", "Live view joins attempted."),
+		joinErrors:       d("live_join_errors_total", "Live view joins refused."),
+		mountErr:         d("live_mount_errors_total", "Live view mounts that failed."),
+		events:           d("live_events_total", "Client events handled."),
+		dead:             d("live_dead_renders_total", "Dead (HTTP) renders of live routes."),
+		crashes:          d("live_crashes_total", "Live view callbacks that panicked."),
+		diffBytes:        d("live_diff_bytes_total", "Bytes of rendered diffs sent."),
 	}
 }
 
@@ -76,6 +88,29 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	n(c.dead, es.DeadRenders.Load())
 	n(c.crashes, es.Crashes.Load())
 	n(c.diffBytes, es.DiffBytesOut.Load())
+	if c.st.Cluster == nil {
+		return
+	}
+	n(c.forwarded, s.Forwarded, "ok")
+	n(c.forwarded, s.ForwardFailures, "failed")
+	ps := c.st.PubSubState()
+	up := int64(0)
+	if ps.LinkUp {
+		up = 1
+	}
+	g(c.pubsubUp, up)
+	g(c.pubsubBacklog, int64(ps.Backlog))
+	for kind, v := range map[string]uint64{"published": ps.Published, "sent": ps.Sent, "received": ps.Received, "dropped": ps.Dropped} {
+		n(c.pubsubMessages, int64(v), kind)
+	}
+	n(c.pubsubReconnects, int64(ps.Reconnects))
+	states := map[string]int64{"alive": 0, "leaving": 0, "left": 0, "dead": 0}
+	for _, node := range c.st.Cluster.Nodes() {
+		states[node.State()]++
+	}
+	for state, v := range states {
+		g(c.clusterNodes, v, state)
+	}
 }
 
 // MetricsHandler serves /metrics in the Prometheus exposition format; extra
@@ -83,7 +118,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 func (st *Stack) MetricsHandler(extra ...prometheus.Collector) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(newCollector(st.Socket, st.Engine))
+	reg.MustRegister(newCollector(st))
 	for _, c := range extra {
 		reg.MustRegister(c)
 	}
