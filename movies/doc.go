@@ -24,10 +24,14 @@
 //     festivals, decades, age and rating choices, valid presets, the sort
 //     catalog), [Store.SearchPeople] (the people autocomplete),
 //     [Store.People] (selected people), [Store.Movie] (the read-only show
-//     page), [Store.SlugForID] / [Store.PersonSlugForID] (the SEO
-//     redirects);
+//     page), [Store.Connections] (its Collabs and Related sections),
+//     [Store.Person] (the people pages), [Store.SlugForID] /
+//     [Store.PersonSlugForID] (the SEO redirects);
 //   - caching as §5: results (15 min) and filter options (24 h) with
-//     configurable TTLs, singleflight for concurrent identical searches, a
+//     configurable TTLs, and the orderings behind the results (the ordered
+//     ids of every movie per sort, and of each filter set; see order.go),
+//     so a deep page is a slice plus one 24-row query; singleflight for
+//     concurrent identical searches, a
 //     short share window so the dead render and the connected mount use one
 //     result even with caching off, invalidation by a message on the PubSub
 //     topic [ChangedTopic] ([Store.NotifyChanged], [Store.Invalidate]);

@@ -327,14 +327,9 @@ func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 
 func (s *Store) run(ctx context.Context, p *plan) (Result, error) {
 	res := Result{Page: p.Page, PerPage: PerPage, Sort: p.Sort, Path: p.Path}
-	var err error
-	switch p.Path {
-	case PathRankings:
-		err = s.runRankings(ctx, p, &res)
-	case PathScore:
-		err = s.runScore(ctx, p, &res)
-	default:
-		err = s.runGeneric(ctx, p, &res)
+	o, err := s.ordering(ctx, p)
+	if err == nil {
+		err = s.page(ctx, p, o, &res)
 	}
 	if err != nil {
 		return Result{}, err
@@ -385,53 +380,6 @@ func (k orderKey) sql(expr string) string {
 		s += " NULLS FIRST"
 	}
 	return s
-}
-
-// pageSQL wraps an inner page query (which must select id, slug, title,
-// release_date, poster_path, sort_score and the order keys k0…kn, ordered
-// and limited) with the per-card details: scoreability, cached lenses and,
-// when certs is set, the best US certification.
-func pageSQL(inner string, keys []orderKey, certs bool) string {
-	var order []string
-	for i, k := range keys {
-		order = append(order, k.sql(fmt.Sprintf("p.k%d", i)))
-	}
-	order = append(order, "p.id")
-	cert := "NULL::text"
-	if certs {
-		cert = `COALESCE(
-			(SELECT NULLIF(regexp_replace(upper(btrim(em.text_value)), '^RATED ', ''), '') FROM external_metrics em
-			  WHERE em.movie_id = p.id AND em.source = 'omdb' AND em.metric_type = 'content_rating'
-			  ORDER BY em.fetched_at DESC LIMIT 1),
-			(SELECT rd.certification FROM movie_release_dates rd
-			  WHERE rd.movie_id = p.id AND rd.country_code = 'US' AND rd.certification IS NOT NULL AND rd.certification <> ''
-			  ORDER BY rd.release_type NULLS LAST, rd.id LIMIT 1))`
-	}
-	return `SELECT p.id, p.slug, p.title, p.release_date, p.poster_path, p.sort_score,
-		COALESCE(v.present_lens_count, 0), COALESCE(v.scoreability_state, 'insufficient_evidence'),
-		COALESCE(v.score_confidence_label, 'insufficient'), v.cinegraph_display_score,
-		sc.mob_score, sc.critics_score, sc.festival_recognition_score, sc.time_machine_score, sc.auteurs_score,
-		` + cert + `
-	FROM (` + inner + `) p
-	LEFT JOIN movie_scoreability_view v ON v.movie_id = p.id
-	LEFT JOIN movie_score_caches sc ON sc.movie_id = p.id
-	ORDER BY ` + strings.Join(order, ", ")
-}
-
-// innerSQL builds the ordered, limited page query over movies m.
-func innerSQL(from string, where []string, sortScore string, keys []orderKey, a *args, limit, offset int) string {
-	sel := []string{"m.id", "COALESCE(m.slug, '') AS slug", "m.title", "m.release_date", "COALESCE(m.poster_path, '') AS poster_path",
-		sortScore + "::double precision AS sort_score"}
-	var order []string
-	for i, k := range keys {
-		sel = append(sel, fmt.Sprintf("%s AS k%d", k.expr, i))
-		order = append(order, k.sql(fmt.Sprintf("k%d", i)))
-	}
-	order = append(order, "m.id")
-	return "SELECT " + strings.Join(sel, ", ") + " FROM " + from +
-		" WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY " + strings.Join(order, ", ") +
-		" LIMIT " + a.add(limit) + " OFFSET " + a.add(offset)
 }
 
 func scanCards(rows pgx.Rows, p *plan) ([]Card, error) {
@@ -502,35 +450,12 @@ func reason(c Card, lensSort bool) string {
 	return "Not enough evidence yet"
 }
 
-// §7.1: the materialized view, backed by its partial rank index.
-func (s *Store) runRankings(ctx context.Context, p *plan, res *Result) error {
-	a := &args{}
-	today := a.today(p)
-	where := []string{"r.import_status = 'full'", "r.is_released", "r.release_date <= " + today}
-	keys := []orderKey{{"r.default_discovery_score", true, true}, {"r.release_date", true, true}}
-	inner := `SELECT r.movie_id AS id, COALESCE(m.slug, '') AS slug, m.title, m.release_date, COALESCE(m.poster_path, '') AS poster_path,
-		NULL::double precision AS sort_score, r.default_discovery_score AS k0, r.release_date AS k1
-		FROM movie_discovery_rankings_mv r JOIN movies m ON m.id = r.movie_id
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY r.default_discovery_score DESC NULLS LAST, r.release_date DESC NULLS LAST, r.movie_id
-		LIMIT ` + a.add(PerPage) + ` OFFSET ` + a.add((p.Page-1)*PerPage)
-	ca := &args{}
-	count := `SELECT count(*) FROM movie_discovery_rankings_mv r WHERE r.import_status = 'full' AND r.is_released AND r.release_date <= ` + ca.today(p)
-	return s.pageAndCount(ctx, p, res, pageSQL(inner, keys, false), a.v, count, ca.v)
-}
-
-func (s *Store) pageAndCount(ctx context.Context, p *plan, res *Result, page string, pageArgs []any, count string, countArgs []any) error {
-	if ex, ok := ctx.Value(explainKey{}).(*explainer); ok {
-		return ex.explain(ctx, s.db, []string{page, count}, [][]any{pageArgs, countArgs})
-	}
-	b := &pgx.Batch{}
-	b.Queue(count, countArgs...).QueryRow(func(row pgx.Row) error { return row.Scan(&res.Total) })
-	b.Queue(page, pageArgs...).Query(func(rows pgx.Rows) error {
-		cards, err := scanCards(rows, p)
-		res.Cards = cards
-		return err
-	})
-	return s.db.SendBatch(ctx, b).Close()
+// rankingsSQL is §7.1: the materialized view in the order of its partial
+// rank index (an index-only scan).
+func rankingsSQL(p *plan, a *args) string {
+	return `SELECT r.movie_id FROM movie_discovery_rankings_mv r
+		WHERE r.import_status = 'full' AND r.is_released AND r.release_date <= ` + a.today(p) + `
+		ORDER BY r.default_discovery_score DESC NULLS LAST, r.release_date DESC NULLS LAST, r.movie_id`
 }
 
 // lensCount is the number of present lenses (> 0) of score cache sc.
@@ -542,57 +467,36 @@ const lensCount = `((COALESCE(sc.mob_score,0)>0)::int + (COALESCE(sc.critics_sco
 // idx_score_caches_scoreability_sort_desc so the planner can use it.
 const adjustedScore = `(sc.overall_score * (` + lensCount + `::double precision / 6.0))`
 
-// §7.2: scoreable movies (version 6, ≥ 2 lenses) first by adjusted score,
-// then the rest by release date; pages stitched across the boundary.
-func (s *Store) runScore(ctx context.Context, p *plan, res *Result) error {
-	a := &args{}
-	full := []string{"m.import_status = 'full'"}
-	if !p.ShowUnreleased {
-		full = append(full, "m.release_date <= "+a.today(p))
+// scoreable is §7.2's condition on score cache sc: version 6, a score and
+// at least two lenses.
+const scoreable = `sc.calculation_version = '6' AND sc.overall_score IS NOT NULL AND ` + lensCount + ` >= 2`
+
+// scoreableSQL orders §7.2's scoreable movies by confidence-adjusted
+// score, then release date and id.
+func scoreableSQL(p *plan, a *args) string {
+	// Ascending uses NULLS FIRST: the partial index holds no NULLs, and
+	// that spelling lets the planner scan the DESC NULLS LAST index
+	// backwards.
+	keys := []orderKey{{adjustedScore, p.Sort.Desc, p.Sort.Desc}, {"m.release_date", true, true}}
+	return "SELECT m.id FROM movie_score_caches sc JOIN movies m ON m.id = sc.movie_id WHERE " +
+		strings.Join(append([]string{scoreable}, baseConds(p, a)...), " AND ") + " ORDER BY " + orderSQL(keys)
+}
+
+// scoreRestSQL orders the movies §7.2 does not score by release date and
+// id; they follow the scoreable ones.
+func scoreRestSQL(p *plan, a *args) string {
+	where := append([]string{`NOT EXISTS (SELECT 1 FROM movie_score_caches sc WHERE sc.movie_id = m.id AND ` + scoreable + `)`}, baseConds(p, a)...)
+	return "SELECT m.id FROM movies m WHERE " + strings.Join(where, " AND ") + " ORDER BY " + orderSQL([]orderKey{releaseKey(p, true)})
+}
+
+// orderSQL is the ORDER BY list of keys, then the id (the tie-breaker
+// every ordering ends with).
+func orderSQL(keys []orderKey) string {
+	var order []string
+	for _, k := range keys {
+		order = append(order, k.sql(k.expr))
 	}
-	scoreable := `sc.calculation_version = '6' AND sc.overall_score IS NOT NULL AND ` + lensCount + ` >= 2`
-	var total, nScoreable int64
-	b := &pgx.Batch{}
-	b.Queue(`SELECT count(*) FROM movies m WHERE `+strings.Join(full, " AND "), a.v...).QueryRow(func(r pgx.Row) error { return r.Scan(&total) })
-	b.Queue(`SELECT count(*) FROM movie_score_caches sc JOIN movies m ON m.id = sc.movie_id WHERE `+scoreable+` AND `+strings.Join(full, " AND "), a.v...).
-		QueryRow(func(r pgx.Row) error { return r.Scan(&nScoreable) })
-	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
-		return err
-	}
-	res.Total = total
-	offset := int64(p.Page-1) * PerPage
-	b = &pgx.Batch{}
-	var first, second []Card
-	if offset < nScoreable {
-		pa := &args{v: append([]any(nil), a.v...)}
-		// Ascending uses NULLS FIRST: the partial index holds no NULLs, and
-		// that spelling lets the planner scan the DESC NULLS LAST index
-		// backwards.
-		keys := []orderKey{{adjustedScore, p.Sort.Desc, p.Sort.Desc}, {"m.release_date", true, true}}
-		inner := innerSQL("movie_score_caches sc JOIN movies m ON m.id = sc.movie_id", append([]string{scoreable}, full...),
-			"NULL", keys, pa, PerPage, int(offset))
-		queue(ctx, b, pageSQL(inner, keys, false), pa.v).Query(func(rows pgx.Rows) (err error) {
-			first, err = scanCards(rows, p)
-			return err
-		})
-	}
-	if need := offset + PerPage - nScoreable; need > 0 {
-		pa := &args{v: append([]any(nil), a.v...)}
-		off := max(offset-nScoreable, 0)
-		lim := min(need, PerPage)
-		keys := []orderKey{releaseKey(p, true)}
-		where := append([]string{`NOT EXISTS (SELECT 1 FROM movie_score_caches sc WHERE sc.movie_id = m.id AND ` + scoreable + `)`}, full...)
-		inner := innerSQL("movies m", where, "NULL", keys, pa, int(lim), int(off))
-		queue(ctx, b, pageSQL(inner, keys, false), pa.v).Query(func(rows pgx.Rows) (err error) {
-			second, err = scanCards(rows, p)
-			return err
-		})
-	}
-	if err := s.db.SendBatch(ctx, b).Close(); err != nil {
-		return err
-	}
-	res.Cards = append(first, second...)
-	return nil
+	return strings.Join(append(order, "m.id"), ", ")
 }
 
 // releaseKey orders by release date. When unreleased (and so NULL-dated)
@@ -611,23 +515,32 @@ func latest(source, metric string) string {
 	return fmt.Sprintf(`(SELECT em.value FROM external_metrics em WHERE em.movie_id = m.id AND em.source = '%s' AND em.metric_type = '%s' ORDER BY em.fetched_at DESC LIMIT 1)`, source, metric)
 }
 
-// filters returns the WHERE conditions of the generic path (§3.5 with the
-// decisions of §12).
-func filters(p *plan, a *args) []string {
+// baseConds are the conditions every search applies to movies m: fully
+// imported and, unless show_unreleased, released.
+func baseConds(p *plan, a *args) []string {
 	w := []string{"m.import_status = 'full'"}
 	if !p.ShowUnreleased {
 		// One NULL-date rule everywhere (B9): a film without a release date
 		// counts as unreleased.
 		w = append(w, "m.release_date <= "+a.today(p))
 	}
+	return w
+}
+
+// filterConds returns the filter conditions of the generic path (§3.5 with
+// the decisions of §12), besides baseConds: conditions on the row of
+// movies m (cols), and subqueries selecting the ids of the movies that
+// pass (subs; a movie may appear more than once).
+func filterConds(p *plan, a *args) (cols, subs []string) {
+	var w []string
 	if p.Search != "" {
 		w = append(w, "m.title ILIKE "+a.add("%"+escapeLike(p.Search)+"%"))
 	}
 	if n := len(p.GenreIDs); n == 1 {
-		w = append(w, "m.id IN (SELECT mg.movie_id FROM movie_genres mg WHERE mg.genre_id = "+a.add(p.GenreIDs[0])+"::bigint)")
+		subs = append(subs, "SELECT mg.movie_id FROM movie_genres mg WHERE mg.genre_id = "+a.add(p.GenreIDs[0])+"::bigint")
 	} else if n > 1 {
-		w = append(w, "m.id IN (SELECT mg.movie_id FROM movie_genres mg WHERE mg.genre_id = ANY("+a.add(p.GenreIDs)+
-			"::bigint[]) GROUP BY mg.movie_id HAVING count(DISTINCT mg.genre_id) = "+a.add(n)+"::int)")
+		subs = append(subs, "SELECT mg.movie_id FROM movie_genres mg WHERE mg.genre_id = ANY("+a.add(p.GenreIDs)+
+			"::bigint[]) GROUP BY mg.movie_id HAVING count(DISTINCT mg.genre_id) = "+a.add(n)+"::int")
 	}
 	if p.Decade != nil {
 		d := a.add(*p.Decade)
@@ -655,10 +568,10 @@ func filters(p *plan, a *args) []string {
 		w = append(w, "m.original_language = ANY("+a.add(p.Languages)+"::text[])")
 	}
 	if p.Countries != nil {
-		w = append(w, "m.id IN (SELECT mpc.movie_id FROM movie_production_countries mpc WHERE mpc.production_country_id = ANY("+a.add(p.Countries)+"::bigint[]))")
+		subs = append(subs, "SELECT mpc.movie_id FROM movie_production_countries mpc WHERE mpc.production_country_id = ANY("+a.add(p.Countries)+"::bigint[])")
 	}
 	if p.CompanyIDs != nil {
-		w = append(w, "m.id IN (SELECT mpc.movie_id FROM movie_production_companies mpc WHERE mpc.production_company_id = ANY("+a.add(p.CompanyIDs)+"::bigint[]))")
+		subs = append(subs, "SELECT mpc.movie_id FROM movie_production_companies mpc WHERE mpc.production_company_id = ANY("+a.add(p.CompanyIDs)+"::bigint[])")
 	}
 	if p.RatingMin != nil {
 		w = append(w, latest("tmdb", "rating_average")+" >= "+a.add(*p.RatingMin)+"::double precision")
@@ -694,7 +607,7 @@ func filters(p *plan, a *args) []string {
 		if p.AwardStatus == "multiple_awards" {
 			sub += " GROUP BY fn.movie_id HAVING count(*) > 1"
 		}
-		w = append(w, "m.id IN ("+sub+")")
+		subs = append(subs, sub)
 	}
 	if p.PeopleIDs != nil {
 		sub := "SELECT mc.movie_id FROM movie_credits mc WHERE mc.person_id = ANY(" + a.add(p.PeopleIDs) + "::bigint[])"
@@ -704,7 +617,7 @@ func filters(p *plan, a *args) []string {
 		if p.PeopleAll {
 			sub += " GROUP BY mc.movie_id HAVING count(DISTINCT mc.person_id) = " + a.add(len(p.PeopleIDs)) + "::int"
 		}
-		w = append(w, "m.id IN ("+sub+")")
+		subs = append(subs, sub)
 	}
 	switch p.RatingPreset {
 	case "highly_rated", "well_reviewed":
@@ -726,7 +639,7 @@ func filters(p *plan, a *args) []string {
 	}
 	switch p.Discovery {
 	case "award_winners":
-		w = append(w, "m.id IN (SELECT fn.movie_id FROM festival_nominations fn WHERE fn.won)")
+		subs = append(subs, "SELECT fn.movie_id FROM festival_nominations fn WHERE fn.won")
 	case "popular_favorites":
 		w = append(w, "(COALESCE("+latest("tmdb", "rating_average")+", 0) / 10.0 * 0.5 + COALESCE("+latest("imdb", "rating_average")+", 0) / 10.0 * 0.5) >= 0.7")
 	case "hidden_gems":
@@ -735,7 +648,7 @@ func filters(p *plan, a *args) []string {
 	if p.AwardPreset != "" {
 		cond := map[string]string{"recent_awards": "fc.year >= 2020", "2010s": "fc.year BETWEEN 2010 AND 2019",
 			"2000s": "fc.year BETWEEN 2000 AND 2009", "classic": "fc.year < 2000"}[p.AwardPreset]
-		w = append(w, "m.id IN (SELECT fn.movie_id FROM festival_nominations fn JOIN festival_ceremonies fc ON fc.id = fn.ceremony_id WHERE "+cond+")")
+		subs = append(subs, "SELECT fn.movie_id FROM festival_nominations fn JOIN festival_ceremonies fc ON fc.id = fn.ceremony_id WHERE "+cond)
 	}
 	if p.FestRecMin != nil {
 		w = append(w, "EXISTS (SELECT 1 FROM movie_score_caches sc WHERE sc.movie_id = m.id AND sc.festival_recognition_score >= "+a.add(*p.FestRecMin)+"::double precision)")
@@ -749,7 +662,26 @@ func filters(p *plan, a *args) []string {
 	if p.Disparity != "" {
 		w = append(w, "EXISTS (SELECT 1 FROM movie_score_caches sc WHERE sc.movie_id = m.id AND sc.disparity_category = "+a.add(p.Disparity)+")")
 	}
-	return w
+	return w, subs
+}
+
+// filterSetSQL selects the ids of the movies p's filters select, without
+// baseConds (the orderings apply those), possibly with repeats; "" when
+// the filters select every movie (e.g. discovery_preset=critically_acclaimed,
+// which the original accepts and ignores).
+func filterSetSQL(p *plan, a *args) string {
+	cols, subs := filterConds(p, a)
+	if len(cols) == 0 && len(subs) == 0 {
+		return ""
+	}
+	if len(cols) == 0 {
+		// Only id subqueries: no need to visit movies at all.
+		return "(" + strings.Join(subs, ") INTERSECT (") + ")"
+	}
+	for _, sub := range subs {
+		cols = append(cols, "m.id IN ("+sub+")")
+	}
+	return "SELECT m.id FROM movies m WHERE " + strings.Join(cols, " AND ")
 }
 
 func roleSQL(role string) string {
@@ -826,12 +758,18 @@ func inlineDiscovery(today string) string {
 	          FROM (SELECT ` + votes + ` AS votes, ` + rating + ` AS rating) v))`
 }
 
-// genericOrder returns the joins, badge expression and order keys of a
-// sort on the generic path (§6.2/§7.4; NULLs last and id as the final
-// tie-breaker, B6 fixed).
-func genericOrder(p *plan, a *args) (joins []string, score string, keys []orderKey) {
+// genericOrder returns the joins and order keys of a sort on the generic
+// path (§6.2/§7.4; NULLs last and id as the final tie-breaker, B6 fixed).
+// restrict, when not "", is an SQL array of the only movie ids ordered: the
+// per-movie aggregates are then computed for those alone.
+func genericOrder(p *plan, a *args, restrict string) (joins []string, keys []orderKey) {
 	s := p.Sort
-	score = "NULL"
+	only := func(col string) string {
+		if restrict == "" {
+			return ""
+		}
+		return " WHERE " + col + " = ANY(" + restrict + ")"
+	}
 	metricJoin := func(alias, source, metric string) {
 		joins = append(joins, fmt.Sprintf("LEFT JOIN external_metrics %[1]s ON %[1]s.movie_id = m.id AND %[1]s.source = '%[2]s' AND %[1]s.metric_type = '%[3]s'", alias, source, metric))
 	}
@@ -861,13 +799,13 @@ func genericOrder(p *plan, a *args) (joins []string, score string, keys []orderK
 		keys = []orderKey{{avgOf("em_rt", "em_mc") + " / 100.0", s.Desc, true}}
 	case "festival_recognition":
 		joins = append(joins, `LEFT JOIN (SELECT fn.movie_id, LEAST(1.0, 0.2 * count(*) FILTER (WHERE fn.won) + 0.05 * count(*)) AS v
-			FROM festival_nominations fn GROUP BY fn.movie_id) fr ON fr.movie_id = m.id`)
+			FROM festival_nominations fn`+only("fn.movie_id")+` GROUP BY fn.movie_id) fr ON fr.movie_id = m.id`)
 		keys = []orderKey{{"COALESCE(fr.v, 0)", s.Desc, true}}
 	case "time_machine":
 		keys = []orderKey{{timeMachineSQL, s.Desc, true}}
 	case "auteurs":
 		joins = append(joins, `LEFT JOIN (SELECT mc.movie_id, avg(DISTINCT pm.score) / 100.0 AS v FROM movie_credits mc
-			JOIN person_metrics pm ON pm.person_id = mc.person_id AND pm.metric_type = 'quality_score'
+			JOIN person_metrics pm ON pm.person_id = mc.person_id AND pm.metric_type = 'quality_score'`+only("mc.movie_id")+`
 			GROUP BY mc.movie_id) au ON au.movie_id = m.id`)
 		keys = []orderKey{{"COALESCE(au.v, 0)", s.Desc, true}}
 	case "discovery_score":
@@ -878,12 +816,7 @@ func genericOrder(p *plan, a *args) (joins []string, score string, keys []orderK
 	default: // score and presets
 		joins = append(joins, "LEFT JOIN movie_score_caches sc ON sc.movie_id = m.id")
 		if p.Weights != nil {
-			var terms []string
-			for i, col := range lensColumns {
-				terms = append(terms, a.add(p.Weights[i])+"::double precision * COALESCE(sc."+col+", 0)")
-			}
-			score = "CASE WHEN sc.movie_id IS NULL THEN NULL ELSE " + strings.Join(terms, " + ") + " END"
-			keys = []orderKey{{score, s.Desc, true}}
+			keys = []orderKey{{weightedScore(p, a), s.Desc, true}}
 		} else {
 			keys = []orderKey{
 				{"CASE WHEN sc.overall_score IS NOT NULL AND " + lensCount + " >= 2 THEN 0 ELSE 1 END", false, true},
@@ -892,22 +825,31 @@ func genericOrder(p *plan, a *args) (joins []string, score string, keys []orderK
 			}
 		}
 	}
-	return joins, score, keys
+	return joins, keys
 }
 
-// §7.3/7.4.
-func (s *Store) runGeneric(ctx context.Context, p *plan, res *Result) error {
-	a := &args{}
-	where := filters(p, a)
-	joins, score, keys := genericOrder(p, a)
-	from := "movies m"
-	if len(joins) > 0 {
-		from += " " + strings.Join(joins, " ")
+// weightedScore is a preset's score of score cache sc: the weighted sum of
+// its lenses, NULL without a cache row.
+func weightedScore(p *plan, a *args) string {
+	var terms []string
+	for i, col := range lensColumns {
+		terms = append(terms, a.add(p.Weights[i])+"::double precision * COALESCE(sc."+col+", 0)")
 	}
-	inner := innerSQL(from, where, score, keys, a, PerPage, (p.Page-1)*PerPage)
-	ca := &args{}
-	count := "SELECT count(*) FROM movies m WHERE " + strings.Join(filters(p, ca), " AND ")
-	return s.pageAndCount(ctx, p, res, pageSQL(inner, keys, p.MaxAge != nil), a.v, count, ca.v)
+	return "CASE WHEN sc.movie_id IS NULL THEN NULL ELSE " + strings.Join(terms, " + ") + " END"
+}
+
+// genericOrderSQL orders the movies of the generic path by p's sort: every
+// movie (set nil), or those of set (§7.3/7.4; the filters are applied
+// through set).
+func genericOrderSQL(p *plan, a *args, set []int64) string {
+	where := baseConds(p, a)
+	restrict := ""
+	if set != nil {
+		restrict = a.add(set) + "::bigint[]"
+		where = append(where, "m.id = ANY("+restrict+")")
+	}
+	joins, keys := genericOrder(p, a, restrict)
+	return "SELECT m.id FROM movies m " + strings.Join(joins, " ") + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + orderSQL(keys)
 }
 
 // ErrNotFound is returned by Movie for an unknown slug or id.

@@ -91,6 +91,7 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
 }
 
 // Store reads the movies pages' data from a cinegraph database, with the
@@ -106,6 +107,7 @@ type Store struct {
 	options *ttlCache[*FilterOptions]
 	people  *ttlCache[[]Person]
 	lookups *ttlCache[[]Person]
+	ord     *orders
 
 	unsubscribe func()
 	stopRefresh chan struct{}
@@ -162,6 +164,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Store {
 		options: newTTLCache[*FilterOptions](4, now),
 		people:  newTTLCache[[]Person](1000, now),
 		lookups: newTTLCache[[]Person](10000, now),
+		ord:     newOrders(now, int(pool.Config().MaxConns)),
 	}
 	if cfg.PubSub != nil {
 		s.unsubscribe = cfg.PubSub.Subscribe(cfg.Topic, func(any) { s.Invalidate() })
@@ -203,6 +206,7 @@ func (s *Store) Invalidate() {
 	s.options.invalidate()
 	s.people.invalidate()
 	s.lookups.invalidate()
+	s.ord.lists.invalidate()
 }
 
 // NotifyChanged announces a data change on the configured PubSub (every

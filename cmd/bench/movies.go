@@ -81,6 +81,7 @@ type moviesResult struct {
 	JoinFirstErr  string        `json:"join_first_error,omitempty"`
 	All           *moviesKind   `json:"all_events"`
 	Kinds         []*moviesKind `json:"kinds"`
+	PageSplit     []*moviesKind `json:"page_split,omitempty"`       // the page events by depth
 	PageSample    string        `json:"page_diff_sample,omitempty"` // the first page-change diff, truncated
 	PageStatics   int           `json:"page_diff_statics"`          // "s" keys in that diff (templates resent)
 	PageDiffBytes int           `json:"page_diff_bytes"`

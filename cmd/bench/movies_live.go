@@ -125,6 +125,19 @@ func (l *moviesLive) call(ctx context.Context, event string, payload []byte) (mo
 	}
 }
 
+// moviesShallowPage is the last page counted as shallow in the report's
+// split of the page events (the mix itself is unchanged).
+const moviesShallowPage = 10
+
+// moviesPatchPage is the page of client c's i-th live_patch target (1 for
+// sort and filter events).
+func moviesPatchPage(c, i int) int {
+	if i%3 != 2 {
+		return 1
+	}
+	return 2 + i/3 + c*50
+}
+
 // moviesPatchURL is client c's i-th live_patch target: a sort change, a
 // genre filter, the next page, in turn, each URL new to that client.
 func moviesPatchURL(base string, c, i int) (kind, u string) {
@@ -133,7 +146,7 @@ func moviesPatchURL(base string, c, i int) (kind, u string) {
 	round := i / 3
 	s := sorts[(c+round)%len(sorts)]
 	g := genres[(c+round)%len(genres)]
-	page := 2 + round + c*50
+	page := moviesPatchPage(c, i)
 	switch i % 3 {
 	case 0:
 		return "sort", fmt.Sprintf("%s/movies?sort=%s", base, s)
@@ -181,6 +194,7 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 
 	type sample struct {
 		kind  string
+		page  int
 		lat   time.Duration
 		diff  int
 		frame int
@@ -211,7 +225,7 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 						firstErr = err.Error()
 					}
 					mu.Unlock()
-					samples[ci] = append(samples[ci], sample{kind: kind, err: true})
+					samples[ci] = append(samples[ci], sample{kind: kind, page: moviesPatchPage(ci, i), err: true})
 					if ctx.Err() != nil || cctx.Err() != nil {
 						return
 					}
@@ -221,7 +235,7 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 					Diff json.RawMessage `json:"diff"`
 				}
 				_ = json.Unmarshal(rep.Resp, &d)
-				samples[ci] = append(samples[ci], sample{kind: kind, lat: lat, diff: len(d.Diff), frame: n})
+				samples[ci] = append(samples[ci], sample{kind: kind, page: moviesPatchPage(ci, i), lat: lat, diff: len(d.Diff), frame: n})
 				if kind == "page" && ci == 0 && r.PageSample == "" {
 					mu.Lock()
 					s := string(d.Diff)
@@ -238,7 +252,7 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 	}
 	wg.Wait()
 	r.LiveSeconds = time.Since(start).Seconds()
-	agg := func(kind string) *moviesKind {
+	agg := func(kind string, keep func(sample) bool) *moviesKind {
 		k := &moviesKind{Kind: kind}
 		var lats []time.Duration
 		var diff, frame int
@@ -247,7 +261,7 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 				k.Pushes += views[ci].pushes
 			}
 			for _, s := range ss {
-				if kind != "all" && s.kind != kind {
+				if !keep(s) {
 					continue
 				}
 				if s.err {
@@ -267,10 +281,15 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 		}
 		return k
 	}
-	r.All = agg("all")
+	r.All = agg("all", func(sample) bool { return true })
 	for _, k := range []string{"sort", "filter", "page"} {
-		r.Kinds = append(r.Kinds, agg(k))
+		r.Kinds = append(r.Kinds, agg(k, func(s sample) bool { return s.kind == k }))
 	}
+	// The page events split by depth: a separate view of the same events
+	// (pages 2–10 come from one client's first rounds; the rest are deep).
+	r.PageSplit = append(r.PageSplit,
+		agg(fmt.Sprintf("page 2–%d", moviesShallowPage), func(s sample) bool { return s.kind == "page" && s.page <= moviesShallowPage }),
+		agg(fmt.Sprintf("page > %d", moviesShallowPage), func(s sample) bool { return s.kind == "page" && s.page > moviesShallowPage }))
 	if firstErr != "" {
 		r.Problems = append(r.Problems, "first event error: "+firstErr)
 	}

@@ -43,6 +43,13 @@ func (r *report) moviesMarkdown(b *strings.Builder) {
 				k.P50Ms, k.P99Ms, k.MaxMs, k.MeanDiffBytes, k.MeanFrame, target)
 		}
 		w("\nEvents/s overall: %.0f. Non-reply frames received (pushes): %d.\n", float64(m.All.Events)/m.LiveSeconds, m.All.Pushes)
+		if len(m.PageSplit) > 0 {
+			w("\nThe page events above, split by depth (the same events, not an extra mix):\n\n")
+			w("| page events | events | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n")
+			for _, k := range m.PageSplit {
+				w("| %s | %d | %.2f ms | %.2f ms | %.2f ms |\n", k.Kind, k.Events, k.P50Ms, k.P99Ms, k.MaxMs)
+			}
+		}
 	}
 	if m.JoinBytes > 0 {
 		w("\nPage change vs full render: the first page-change diff is %d bytes against %d bytes of the join's full render "+
