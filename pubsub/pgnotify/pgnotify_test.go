@@ -702,3 +702,31 @@ func TestConcurrentPublishers(t *testing.T) {
 	}
 	in.empty(t)
 }
+
+// A message published right before Close still reaches the other nodes:
+// Close can cancel the send in flight (pgx then closes that connection),
+// and the close-time flush must send it again on a new connection.
+func TestPublishRightBeforeCloseArrives(t *testing.T) {
+	dsn := pgtest.Empty(t)
+	recv := startNode(t, dsn, "recv")
+	in := subscribe(t, recv, "last")
+	const rounds = 30
+	for i := range rounds {
+		sender := startNode(t, dsn, fmt.Sprintf("s%d", i))
+		// Let the sender's connection exist and be idle, as a node's is
+		// when it leaves.
+		publish(t, sender, "warm", "w")
+		waitFor(t, 5*time.Second, "warm-up sent", func() bool { return sender.Stats().Backlog == 0 })
+		publish(t, sender, "last", fmt.Sprint(i))
+		// Close at varying points of the send in flight.
+		time.Sleep(time.Duration(i%10) * 50 * time.Microsecond)
+		sender.Close()
+		if n := sender.Stats().Dropped; n != 0 {
+			t.Fatalf("round %d: Close dropped %d message(s):\n%s", i, n, sender.logs)
+		}
+	}
+	seen := map[string]bool{}
+	for len(seen) < rounds {
+		seen[in.next(t, 5*time.Second).(string)] = true
+	}
+}

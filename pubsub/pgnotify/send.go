@@ -230,13 +230,28 @@ func (p *PubSub) flushAtClose(conn *pgx.Conn, batch []outMsg) {
 	if batch == nil {
 		batch = p.takeBatch()
 	}
+	// Close may have cancelled a send in flight, and pgx closes a
+	// connection whose query was cancelled: flush on a new one then.
+	if conn != nil && conn.IsClosed() {
+		p.closeConn(conn)
+		conn = nil
+	}
 	if batch != nil && p.isLinkUp() && conn == nil {
 		conn, _ = p.connect(ctx, "send")
 	}
+	retried := false
 	for conn != nil && batch != nil {
 		refused, err := p.send(ctx, conn, batch)
 		if err != nil {
-			break
+			// One more try on a fresh connection; a batch that did go
+			// out before is dropped as a duplicate by the receivers.
+			if retried || ctx.Err() != nil {
+				break
+			}
+			retried = true
+			p.closeConn(conn)
+			conn, _ = p.connect(ctx, "send")
+			continue
 		}
 		p.sent.Add(uint64(len(batch) - refused))
 		p.batchDone()
