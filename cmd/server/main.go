@@ -11,7 +11,10 @@
 // Optional: MOVIES_QUERY_TIMEOUT (default 3s), MOVIES_RESULT_TTL (15m;
 // negative disables result caching), MOVIES_OPTIONS_TTL (24h),
 // MOVIES_REFRESH_EVERY (off: refresh the discovery materialized view
-// periodically; leave off while the Elixir app owns the refresh).
+// periodically; leave off while the Elixir app owns the refresh),
+// MOVIES_WARM ("default": the default browse and the three primary sorts
+// are searched once at start, so their orderings are cached before the
+// first visitors; "off" skips it).
 //
 // /dashboard is protected as in the status app: DASHBOARD_PASSWORD (else
 // TASK_PASSWORD) and DASHBOARD_USER; disabled in production without a
@@ -150,11 +153,31 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 		stopDB()
 		return nil, nil, fmt.Errorf("movies database: %w", err)
 	}
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() {
+		defer close(warmed)
+		if os.Getenv("MOVIES_WARM") == "off" {
+			return
+		}
+		start := time.Now()
+		if err := store.Warm(warmCtx, warmQueries); err != nil {
+			log.Warn("movies: warming the primary searches failed (they will be computed on first use)", "error", err)
+			return
+		}
+		log.Info("movies: primary searches warmed", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	return store, func() {
+		stopWarm()
+		<-warmed
 		store.Close()
 		stopDB()
 	}, nil
 }
+
+// warmQueries are what most visitors open first: the default browse and
+// the three primary sorts. Filtered searches reuse their orderings.
+var warmQueries = []string{"", "sort=release_date_desc", "sort=score_desc", "sort=popularity_desc"}
 
 // poolStats shows the movies pool on the dashboard's database page.
 func poolStats(pool *pgxpool.Pool) dashboard.PoolStats {
