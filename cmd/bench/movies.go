@@ -34,10 +34,13 @@ import (
 // It is in the default list (about 32 s: build, 100k load ≈ 12 s, three
 // 5 s phases); alone: `go run ./cmd/bench -scenarios movies`.
 const (
-	moviesN             = 100000
-	moviesDeadClients   = 8
-	moviesLiveClients   = 20
-	moviesPhase         = 5 * time.Second
+	moviesN           = 100000
+	moviesDeadClients = 8
+	moviesLiveClients = 20
+	moviesPhase       = 5 * time.Second
+	// moviesPacedEvery is each client's interval in the paced phase: 20
+	// clients at 100 ms = 200 events/s, well below what 2 cores saturate at.
+	moviesPacedEvery    = 100 * time.Millisecond
 	targetDeadPerSec    = 1000.0
 	targetEventP99Ms    = 50.0
 	moviesServerWaitFor = 90 * time.Second
@@ -81,7 +84,9 @@ type moviesResult struct {
 	JoinFirstErr  string        `json:"join_first_error,omitempty"`
 	All           *moviesKind   `json:"all_events"`
 	Kinds         []*moviesKind `json:"kinds"`
-	PageSplit     []*moviesKind `json:"page_split,omitempty"`       // the page events by depth
+	PageSplit     []*moviesKind `json:"page_split,omitempty"` // the page events by depth
+	Paced         *moviesKind   `json:"paced,omitempty"`      // the same mix at a steady rate
+	PacedSeconds  float64       `json:"paced_seconds,omitempty"`
 	PageSample    string        `json:"page_diff_sample,omitempty"` // the first page-change diff, truncated
 	PageStatics   int           `json:"page_diff_statics"`          // "s" keys in that diff (templates resent)
 	PageDiffBytes int           `json:"page_diff_bytes"`

@@ -135,6 +135,11 @@ func moviesPatchPage(c, i int) int {
 	if i%3 != 2 {
 		return 1
 	}
+	if c >= moviesLiveClients {
+		// The paced phase's clients: pages between the closed-loop
+		// phase's, as deep, never the same.
+		return 2 + i/3 + (c-moviesLiveClients)*50 + 25
+	}
 	return 2 + i/3 + c*50
 }
 
@@ -192,67 +197,9 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 	}
 	r.JoinBytes = views[0].joinLen
 
-	type sample struct {
-		kind  string
-		page  int
-		lat   time.Duration
-		diff  int
-		frame int
-		err   bool
-	}
-	samples := make([][]sample, len(views))
-	var firstErr string
-	start := time.Now()
-	end := start.Add(moviesPhase)
-	for ci, v := range views {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; time.Now().Before(end) && ctx.Err() == nil; i++ {
-				kind, u := moviesPatchURL(base, ci, i)
-				payload, _ := json.Marshal(map[string]string{"url": u})
-				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				t := time.Now()
-				rep, n, err := v.call(cctx, "live_patch", payload)
-				lat := time.Since(t)
-				cancel()
-				if err == nil && rep.Status != "ok" {
-					err = fmt.Errorf("reply %s: %s", rep.Status, rep.Resp)
-				}
-				if err != nil {
-					mu.Lock()
-					if firstErr == "" {
-						firstErr = err.Error()
-					}
-					mu.Unlock()
-					samples[ci] = append(samples[ci], sample{kind: kind, page: moviesPatchPage(ci, i), err: true})
-					if ctx.Err() != nil || cctx.Err() != nil {
-						return
-					}
-					continue
-				}
-				var d struct {
-					Diff json.RawMessage `json:"diff"`
-				}
-				_ = json.Unmarshal(rep.Resp, &d)
-				samples[ci] = append(samples[ci], sample{kind: kind, page: moviesPatchPage(ci, i), lat: lat, diff: len(d.Diff), frame: n})
-				if kind == "page" && ci == 0 && r.PageSample == "" {
-					mu.Lock()
-					s := string(d.Diff)
-					r.PageDiffBytes = len(d.Diff)
-					r.PageStatics = strings.Count(s, `"s":`)
-					if len(s) > 600 {
-						s = s[:600] + "…"
-					}
-					r.PageSample = s
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	r.LiveSeconds = time.Since(start).Seconds()
-	agg := func(kind string, keep func(sample) bool) *moviesKind {
+	samples, firstErr, elapsed := moviesEvents(ctx, base, views, 0, 0, r)
+	r.LiveSeconds = elapsed.Seconds()
+	agg := func(kind string, keep func(moviesSample) bool) *moviesKind {
 		k := &moviesKind{Kind: kind}
 		var lats []time.Duration
 		var diff, frame int
@@ -281,17 +228,114 @@ func moviesLiveRun(ctx context.Context, base string, r *moviesResult) error {
 		}
 		return k
 	}
-	r.All = agg("all", func(sample) bool { return true })
+	r.All = agg("all", func(moviesSample) bool { return true })
 	for _, k := range []string{"sort", "filter", "page"} {
-		r.Kinds = append(r.Kinds, agg(k, func(s sample) bool { return s.kind == k }))
+		r.Kinds = append(r.Kinds, agg(k, func(s moviesSample) bool { return s.kind == k }))
 	}
 	// The page events split by depth: a separate view of the same events
 	// (pages 2–10 come from one client's first rounds; the rest are deep).
 	r.PageSplit = append(r.PageSplit,
-		agg(fmt.Sprintf("page 2–%d", moviesShallowPage), func(s sample) bool { return s.kind == "page" && s.page <= moviesShallowPage }),
-		agg(fmt.Sprintf("page > %d", moviesShallowPage), func(s sample) bool { return s.kind == "page" && s.page > moviesShallowPage }))
+		agg(fmt.Sprintf("page 2–%d", moviesShallowPage), func(s moviesSample) bool { return s.kind == "page" && s.page <= moviesShallowPage }),
+		agg(fmt.Sprintf("page > %d", moviesShallowPage), func(s moviesSample) bool { return s.kind == "page" && s.page > moviesShallowPage }))
 	if firstErr != "" {
 		r.Problems = append(r.Problems, "first event error: "+firstErr)
 	}
+
+	// Then the same mix at a steady rate well below saturation: the round
+	// trip an event gets on a server that is not already queueing.
+	paced, pacedErr, pacedElapsed := moviesEvents(ctx, base, views, moviesLiveClients, moviesPacedEvery, nil)
+	samples = paced
+	r.Paced = agg("paced", func(moviesSample) bool { return true })
+	r.PacedSeconds = pacedElapsed.Seconds()
+	if pacedErr != "" {
+		r.Problems = append(r.Problems, "paced: first event error: "+pacedErr)
+	}
 	return nil
+}
+
+// moviesSample is one live_patch round trip.
+type moviesSample struct {
+	kind  string
+	page  int
+	lat   time.Duration
+	diff  int
+	frame int
+	err   bool
+}
+
+// moviesEvents has every view send live_patch events for moviesPhase:
+// back to back when pace is 0, else one every pace per client. Client ci
+// walks the URLs of client ci+offset. r, when not nil, gets the first
+// page-change diff as a sample.
+func moviesEvents(ctx context.Context, base string, views []*moviesLive, offset int, pace time.Duration, r *moviesResult) ([][]moviesSample, string, time.Duration) {
+	samples := make([][]moviesSample, len(views))
+	var firstErr string
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	end := start.Add(moviesPhase)
+	for ci, v := range views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			next := start
+			if pace > 0 {
+				// Spread the clients over the interval.
+				next = start.Add(pace * time.Duration(ci) / time.Duration(len(views)))
+			}
+			for i := 0; time.Now().Before(end) && ctx.Err() == nil; i++ {
+				sched := time.Time{}
+				if pace > 0 {
+					time.Sleep(time.Until(next))
+					sched, next = next, next.Add(pace)
+				}
+				kind, u := moviesPatchURL(base, ci+offset, i)
+				payload, _ := json.Marshal(map[string]string{"url": u})
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				t := time.Now()
+				if !sched.IsZero() {
+					// Open loop: count from when the event was due, so
+					// a slow reply that delays the next send is not hidden.
+					t = sched
+				}
+				rep, n, err := v.call(cctx, "live_patch", payload)
+				lat := time.Since(t)
+				cancel()
+				if err == nil && rep.Status != "ok" {
+					err = fmt.Errorf("reply %s: %s", rep.Status, rep.Resp)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == "" {
+						firstErr = err.Error()
+					}
+					mu.Unlock()
+					samples[ci] = append(samples[ci], moviesSample{kind: kind, page: moviesPatchPage(ci+offset, i), err: true})
+					if ctx.Err() != nil || cctx.Err() != nil {
+						return
+					}
+					continue
+				}
+				var d struct {
+					Diff json.RawMessage `json:"diff"`
+				}
+				_ = json.Unmarshal(rep.Resp, &d)
+				samples[ci] = append(samples[ci], moviesSample{kind: kind, page: moviesPatchPage(ci+offset, i), lat: lat, diff: len(d.Diff), frame: n})
+				if kind == "page" && ci == 0 && r != nil && r.PageSample == "" {
+					mu.Lock()
+					s := string(d.Diff)
+					r.PageDiffBytes = len(d.Diff)
+					r.PageStatics = strings.Count(s, `"s":`)
+					if len(s) > 600 {
+						s = s[:600] + "…"
+					}
+					r.PageSample = s
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	wg.Wait()
+	return samples, firstErr, time.Since(start)
 }

@@ -51,6 +51,13 @@ func (r *report) moviesMarkdown(b *strings.Builder) {
 			}
 		}
 	}
+	if k := m.Paced; k != nil && k.Events > 0 {
+		w("\nThe same mix at a steady rate (each client one event every %s, %.0f events/s; open loop, counted from when "+
+			"each event was due; URLs new to each client, pages between the closed-loop phase's):\n\n", moviesPacedEvery, float64(k.Events)/m.PacedSeconds)
+		w("| events | errors | p50 | p99 | max | target |\n|---:|---:|---:|---:|---:|---|\n")
+		w("| %d | %d | %.2f ms | %.2f ms | %.2f ms | p99 ≤ %.0f ms: %s |\n", k.Events, k.Errors, k.P50Ms, k.P99Ms, k.MaxMs,
+			targetEventP99Ms, verdict(k.P99Ms <= targetEventP99Ms))
+	}
 	if m.JoinBytes > 0 {
 		w("\nPage change vs full render: the first page-change diff is %d bytes against %d bytes of the join's full render "+
 			"(%.1f%%; dead page %d bytes); it carries %d `\"s\"` (static template) keys.", m.PageDiffBytes, m.JoinBytes,
