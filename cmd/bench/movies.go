@@ -88,7 +88,8 @@ type moviesResult struct {
 	Paced         *moviesKind   `json:"paced,omitempty"`      // the same mix at a steady rate
 	PacedSeconds  float64       `json:"paced_seconds,omitempty"`
 	PageSample    string        `json:"page_diff_sample,omitempty"` // the first page-change diff, truncated
-	PageStatics   int           `json:"page_diff_statics"`          // "s" keys in that diff (templates resent)
+	PageStatics   int           `json:"page_diff_statics"`          // inline static arrays ("s":[…]) in that diff
+	PageShared    int           `json:"page_diff_shared_templates"` // templates in its top-level "p" (sent once, referenced by number)
 	PageDiffBytes int           `json:"page_diff_bytes"`
 	ServerCPUSecs float64       `json:"server_cpu_seconds"`
 	Problems      []string      `json:"problems,omitempty"`

@@ -325,7 +325,12 @@ func moviesEvents(ctx context.Context, base string, views []*moviesLive, offset 
 					mu.Lock()
 					s := string(d.Diff)
 					r.PageDiffBytes = len(d.Diff)
-					r.PageStatics = strings.Count(s, `"s":`)
+					r.PageStatics = strings.Count(s, `"s":[`)
+					var top struct {
+						P map[string]json.RawMessage `json:"p"`
+					}
+					_ = json.Unmarshal(d.Diff, &top)
+					r.PageShared = len(top.P)
 					if len(s) > 600 {
 						s = s[:600] + "…"
 					}

@@ -60,13 +60,9 @@ func (r *report) moviesMarkdown(b *strings.Builder) {
 	}
 	if m.JoinBytes > 0 {
 		w("\nPage change vs full render: the first page-change diff is %d bytes against %d bytes of the join's full render "+
-			"(%.1f%%; dead page %d bytes); it carries %d `\"s\"` (static template) keys.", m.PageDiffBytes, m.JoinBytes,
-			100*float64(m.PageDiffBytes)/float64(m.JoinBytes), m.PageBytes, m.PageStatics)
-		if m.PageStatics == 0 {
-			w(" Only the dynamic parts (the cards that changed) are sent.\n")
-		} else {
-			w(" Some templates are resent.\n")
-		}
+			"(%.1f%%; dead page %d bytes). It carries %d templates in its top-level `\"p\"`, which the cards refer to by "+
+			"number (each template travels once per diff), and %d inline static arrays (`\"s\":[…]`).\n", m.PageDiffBytes, m.JoinBytes,
+			100*float64(m.PageDiffBytes)/float64(m.JoinBytes), m.PageBytes, m.PageShared, m.PageStatics)
 		if m.PageSample != "" {
 			w("\n<details><summary>first page-change diff (truncated)</summary>\n\n```json\n%s\n```\n</details>\n", m.PageSample)
 		}
