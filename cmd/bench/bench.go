@@ -43,9 +43,10 @@ type options struct {
 
 var allScenarios = defaultScenarios
 
-// defaultScenarios run without -scenarios; "movies" (movies.go) is in it
-// because it finishes in well under 90 s (about 32 s measured).
-var defaultScenarios = append(append([]string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}, liveScenarios...), "movies")
+// defaultScenarios run without -scenarios (`make bench`); "movies"
+// (movies.go, ~40 s), "cluster-pubsub" (~16 s) and "lp-forward" (~30 s)
+// included.
+var defaultScenarios = append(append([]string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}, liveScenarios...), "movies", "cluster-pubsub", "lp-forward")
 
 func defaultOptions() options {
 	return options{

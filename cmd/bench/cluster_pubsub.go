@@ -42,8 +42,6 @@ const (
 )
 
 func init() {
-	// Registered, not run by default: make bench's default set is timed.
-	allScenarios = append(allScenarios[:len(allScenarios):len(allScenarios)], clusterPubSubScenario)
 	pubsub.Register[cpsMsg]("bench.cluster_pubsub")
 }
 

@@ -34,10 +34,6 @@ const (
 	targetForwardAddedP99Ms = 5.0
 )
 
-func init() {
-	// Registered, not run by default: make bench's default set is timed.
-	allScenarios = append(allScenarios[:len(allScenarios):len(allScenarios)], lpForwardScenario)
-}
 
 // lpForwardRun is one of the two runs.
 type lpForwardRun struct {
