@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,6 +119,7 @@ type Dashboard struct {
 	sampler *Sampler
 	started atomic.Bool
 	pwHash  [32]byte
+	limit   authLimiter
 
 	mu     sync.RWMutex
 	pages  []*Page // built-in first, then custom, in menu order
@@ -142,7 +144,7 @@ func New(cfg Config) (*Dashboard, error) {
 	if cfg.Auth.Realm == "" {
 		cfg.Auth.Realm = "dashboard"
 	}
-	d := &Dashboard{cfg: cfg, log: cfg.Logger, byPath: map[string]*Page{}}
+	d := &Dashboard{cfg: cfg, log: cfg.Logger, byPath: map[string]*Page{}, limit: authLimiter{now: time.Now}}
 	if d.log == nil {
 		d.log = slog.Default()
 	}
@@ -254,7 +256,25 @@ func (d *Dashboard) Protect(h http.Handler) http.Handler {
 			fmt.Fprintln(w, disabledMessage)
 			return
 		case modeBasic:
-			if !d.authorized(r) {
+			addr := clientAddr(r)
+			if locked, until := d.limit.blocked(addr); locked {
+				w.Header().Set("Retry-After", strconv.Itoa(int(time.Until(until).Seconds())+1))
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.Header().Set("Cache-Control", "no-store")
+				w.WriteHeader(http.StatusTooManyRequests)
+				fmt.Fprintln(w, "Too many wrong passwords from this address; try again later.")
+				return
+			}
+			_, _, sent := r.BasicAuth()
+			ok := d.authorized(r)
+			switch {
+			case ok:
+				d.limit.succeed(addr)
+			case sent && d.limit.fail(addr):
+				d.log.Warn("dashboard: too many wrong passwords; address locked out",
+					"addr", addr, "failures", authFailLimit, "for", authFailWindow)
+			}
+			if !ok {
 				w.Header().Set("WWW-Authenticate", `Basic realm="`+d.cfg.Auth.Realm+`", charset="UTF-8"`)
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				w.Header().Set("Cache-Control", "no-store")

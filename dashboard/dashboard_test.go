@@ -404,3 +404,61 @@ func TestAddPageRejectsBadPaths(t *testing.T) {
 		}()
 	}
 }
+
+// Wrong passwords are limited per address: after the limit even the right
+// password is answered 429 until the window ends; requests without
+// credentials do not count.
+func TestAuthBruteForceIsLockedOut(t *testing.T) {
+	srv, logs := server(t, Auth{Password: "s3cret", Production: true})
+	for range 20 {
+		if code, _, _ := get(t, srv.URL+"/dashboard", nil); code != 401 {
+			t.Fatalf("no credentials: %d, want 401", code)
+		}
+	}
+	for i := range authFailLimit {
+		if code, _, _ := get(t, srv.URL+"/dashboard", basic("x", fmt.Sprint("guess", i))); code != 401 {
+			t.Fatalf("wrong password %d: %d, want 401", i, code)
+		}
+	}
+	code, h, body := get(t, srv.URL+"/dashboard", basic("x", "s3cret"))
+	if code != http.StatusTooManyRequests || h.Get("Retry-After") == "" || strings.Contains(body, "dash-menu") {
+		t.Fatalf("right password after %d wrong ones: %d (Retry-After %q), want 429", authFailLimit, code, h.Get("Retry-After"))
+	}
+	if n := strings.Count(logs.String(), "locked out"); n != 1 {
+		t.Errorf("lock-out logged %d times, want once:\n%s", n, logs)
+	}
+}
+
+func TestAuthLimiterWindow(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := authLimiter{now: func() time.Time { return now }}
+	for i := range authFailLimit - 1 {
+		if l.fail("a") {
+			t.Fatalf("failure %d reported as the limit", i+1)
+		}
+	}
+	if locked, _ := l.blocked("a"); locked {
+		t.Fatal("locked before the limit")
+	}
+	if !l.fail("a") {
+		t.Fatal("the limit-th failure not reported")
+	}
+	if locked, _ := l.blocked("a"); !locked {
+		t.Fatal("not locked at the limit")
+	}
+	if locked, _ := l.blocked("b"); locked {
+		t.Fatal("another address locked")
+	}
+	now = now.Add(authFailWindow)
+	if locked, _ := l.blocked("a"); locked {
+		t.Fatal("still locked after the window")
+	}
+	l.fail("c")
+	l.succeed("c")
+	for range authFailLimit - 1 {
+		l.fail("c")
+	}
+	if locked, _ := l.blocked("c"); locked {
+		t.Fatal("a success did not clear earlier failures")
+	}
+}

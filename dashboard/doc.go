@@ -29,7 +29,8 @@
 //     is always required; in production (Auth.Production) without a
 //     password the dashboard is disabled with a clear message, never open;
 //     in development without a password it is open and a warning is
-//     logged.
+//     logged. Ten wrong passwords from one address within five minutes
+//     lock that address out (429) until the window ends.
 //
 // It reads the engine's and the socket server's counters (live.Stats,
 // transport.Server.Stats and FailureCounts) and knows nothing of the apps
