@@ -395,6 +395,21 @@ func (n *Node) Nodes() []NodeInfo {
 	return out
 }
 
+// Leader reports whether this node leads the cluster: it is the first
+// node, by name then id, that is alive and not leaving. Work that one node
+// should do for the whole cluster (polling an external API) runs on the
+// leader; when it dies or leaves, the next node takes over within
+// DeadAfter. While heartbeats are in flight two nodes may both believe
+// they lead, so such work must tolerate being done twice.
+func (n *Node) Leader() bool {
+	for _, x := range n.Nodes() {
+		if x.Alive && !x.Leaving {
+			return x.Self
+		}
+	}
+	return false
+}
+
 // Leave announces that this node is leaving, at once and then in every
 // heartbeat, so that peers stop forwarding requests to it while it drains.
 // The error is the announcement's (the heartbeats repeat it anyway).

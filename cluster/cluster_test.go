@@ -340,3 +340,34 @@ func TestCloseEndsWithContext(t *testing.T) {
 	n.Close()
 	n.Close()
 }
+
+// TestLeader: exactly one node leads, the first alive one by name; the
+// next takes over when it leaves or dies.
+func TestLeader(t *testing.T) {
+	ps := pubsub.NewLocal()
+	short := func(c *Config) { c.DeadAfter = 150 * time.Millisecond }
+	a := start(t, ps, "a", 1, short)
+	b := start(t, ps, "b", 2, short)
+	c := start(t, ps, "c", 3, short)
+	leaders := func() string {
+		out := ""
+		for _, n := range []*Node{a, b, c} {
+			if n.Leader() {
+				out += n.Name()
+			}
+		}
+		return out
+	}
+	eventually(t, "all to know each other", func() bool { return len(c.Nodes()) == 3 && len(a.Nodes()) == 3 })
+	if got := leaders(); got != "a" {
+		t.Fatalf("leaders = %q, want a", got)
+	}
+	if err := a.Leave(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := leaders(); got != "b" {
+		t.Fatalf("after a leaves: leaders = %q, want b", got)
+	}
+	b.Close() // crashes: c takes over once b is presumed dead
+	eventually(t, "c to lead", func() bool { return c.Leader() })
+}

@@ -32,11 +32,19 @@ type Update struct {
 
 // Checker asks the Symbiont API for service status on an interval and
 // publishes every result, so every connected status page updates.
+//
+// In a cluster only the leader asks (Leader); every node's checker keeps
+// the latest update it receives over the PubSub as its Last, so dead
+// renders on any node show the current state and a transient failure of
+// one node's call cannot make the pages flip between states.
 type Checker struct {
 	Client   *symbiont.Client
 	PubSub   pubsub.PubSub
 	Interval time.Duration
 	Log      *slog.Logger
+	// Leader, when set, says whether this node asks the API at this tick;
+	// nil means always (a single node).
+	Leader func() bool
 
 	mu   sync.RWMutex
 	last Update
@@ -56,16 +64,34 @@ func (c *Checker) Run(ctx context.Context) {
 	if iv <= 0 {
 		iv = 5 * time.Second
 	}
+	cancel := c.PubSub.Subscribe(Topic, c.received)
+	defer cancel()
 	t := time.NewTicker(iv)
 	defer t.Stop()
 	for {
-		c.CheckOnce(ctx)
+		if c.Leader == nil || c.Leader() {
+			c.CheckOnce(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// received keeps an update published by any node (this one included) as
+// the last known state, unless it is older than what is known.
+func (c *Checker) received(msg any) {
+	u, ok := msg.(Update)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	if !u.At.Before(c.last.At) {
+		c.last = u
+	}
+	c.mu.Unlock()
 }
 
 // CheckOnce asks the API once and publishes the result.

@@ -1,6 +1,16 @@
 package status
 
-import "testing"
+import (
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cortex-cinegraph/golive/pubsub"
+	"github.com/cortex-cinegraph/golive/status/symbiont"
+	"github.com/cortex-cinegraph/golive/status/symbiont/standin"
+)
 
 func TestFormatTimeShowsUnparsableRaw(t *testing.T) {
 	for in, want := range map[string]string{
@@ -41,5 +51,43 @@ func TestParseServicesTolerant(t *testing.T) {
 	}
 	if s := parseServices(map[string]any{"services": "nope"}); len(s) != 0 {
 		t.Errorf("non-list services: %+v", s)
+	}
+}
+
+// In a cluster only the leader's checker asks the API; the others keep
+// what it publishes as their last known state.
+func TestCheckerOnlyLeaderAsks(t *testing.T) {
+	api := func(state string) (*standin.Server, string) {
+		s := standin.New()
+		s.SetServices([]standin.Service{{Name: "db", State: state, CheckedAt: "2026-11-22T04:22:29Z"}})
+		srv := httptest.NewServer(s)
+		t.Cleanup(srv.Close)
+		return s, srv.URL
+	}
+	leaderAPI, leaderURL := api("down")
+	followerAPI, followerURL := api("up")
+	ps := pubsub.NewLocal()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	run := func(url string, leader bool) *Checker {
+		c := &Checker{Client: &symbiont.Client{BaseURL: url}, PubSub: ps, Interval: 20 * time.Millisecond,
+			Leader: func() bool { return leader }}
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Run(ctx) }()
+		return c
+	}
+	follower := run(followerURL, false)
+	run(leaderURL, true)
+	deadline := time.Now().Add(5 * time.Second)
+	for leaderAPI.Calls("status") < 5 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if n := followerAPI.Calls("status"); n != 0 {
+		t.Errorf("the follower asked its API %d times, want 0", n)
+	}
+	if got := follower.Last().Services; len(got) != 1 || got[0].State != "down" {
+		t.Fatalf("follower's last state = %+v, want the leader's update (db down)", got)
 	}
 }
