@@ -34,7 +34,6 @@ const (
 	targetForwardAddedP99Ms = 5.0
 )
 
-
 // lpForwardRun is one of the two runs.
 type lpForwardRun struct {
 	Name    string                   `json:"name"`
