@@ -5,6 +5,8 @@
 // CHECK_ORIGIN; plus DASHBOARD_PASSWORD (default: TASK_PASSWORD) and
 // DASHBOARD_USER (default: any user name) for /dashboard, which is
 // disabled in production (APP_ENV=prod) when neither password is set.
+// STATUS_CHECK_INTERVAL (a duration, default 5s) is how often this node
+// asks the Symbiont API for service status and publishes the result.
 //
 // Cluster mode (CLUSTER_DATABASE_URL, NODE_NAME, NODE_URL, DRAIN_PERIOD;
 // see cmd/internal/app): service updates published by any node's checker
@@ -40,7 +42,11 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv, err := newServer(cfg, optionsFromEnv(cfg), log)
+	o, err := optionsFromEnv(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(cfg, o, log)
 	if err != nil {
 		return err
 	}
@@ -69,7 +75,7 @@ type options struct {
 }
 
 // optionsFromEnv reads the environment, at start, never compiled in.
-func optionsFromEnv(cfg app.Config) options {
+func optionsFromEnv(cfg app.Config) (options, error) {
 	o := options{
 		SymbiontURL:   os.Getenv("SYMBIONT_URL"),
 		SymbiontToken: os.Getenv("SYMBIONT_TOKEN"),
@@ -78,8 +84,17 @@ func optionsFromEnv(cfg app.Config) options {
 	if o.SymbiontURL == "" {
 		o.SymbiontURL = "http://127.0.0.1:8111"
 	}
+	if v := os.Getenv("STATUS_CHECK_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		// Zero or negative would mean "default" or "no checker" to
+		// options; from the environment that is more likely a typo.
+		if err != nil || d <= 0 {
+			return o, fmt.Errorf("STATUS_CHECK_INTERVAL=%q is not a positive duration such as 5s or 300ms", v)
+		}
+		o.CheckInterval = d
+	}
 	o.Dashboard = dashboardAuth(cfg.Production, os.Getenv)
-	return o
+	return o, nil
 }
 
 // dashboardAuth is the dashboard's authentication from the environment:

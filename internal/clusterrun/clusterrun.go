@@ -4,7 +4,12 @@
 // package rrproxy with no stickiness. `make run-cluster` (cmd/cluster) is a
 // thin command around it, and the cluster end-to-end tests drive nodes
 // through it: [Node.Kill] (SIGKILL), [Node.Stop] (SIGTERM: leave, drain),
-// [Node.Start] and [Node.Restart].
+// [Node.Start] and [Node.Restart], and read them through [Node.Metrics].
+//
+// Any command built on cmd/internal/app runs the same way: build it with
+// [BuildPackage] (the status app: "github.com/cortex-cinegraph/golive/cmd/status")
+// and pass it as Options.Binary; Options.NodeEnv gives nodes different
+// settings.
 //
 // Everything listens on 127.0.0.1. Each node process runs in its own
 // process group (a terminal's Ctrl-C reaches only the parent, which stops
@@ -21,12 +26,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"go/build"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -47,8 +54,9 @@ type Options struct {
 	// Port is the proxy's port; the nodes listen on Port+1 … Port+Nodes.
 	// 0 picks free ports for all (tests).
 	Port int
-	// Binary is a built cmd/server; empty builds one into Dir with
-	// [Build].
+	// Binary is a built cmd/server (or another command built on
+	// cmd/internal/app, see [BuildPackage]); empty builds cmd/server into
+	// Dir with [Build].
 	Binary string
 	// Dir holds the binary and the nodes' logs; empty makes a temporary
 	// directory, removed by Stop.
@@ -70,6 +78,11 @@ type Options struct {
 	Heartbeat time.Duration
 	// Env is added to every node's environment (KEY=VALUE, overriding).
 	Env []string
+	// NodeEnv, if set, is called with a node's name (node1 …) at every
+	// start of it and adds to that node's environment after Env, e.g. a
+	// setting only one node has. The cluster's own settings (PORT,
+	// NODE_NAME, NODE_URL, …) must not be overridden.
+	NodeEnv func(name string) []string
 	// Output receives the nodes' output, each line prefixed with the
 	// node's name; nil keeps it in the log files only (Node.LogPath).
 	Output io.Writer
@@ -219,16 +232,31 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 // Build builds cmd/server into dir and returns the binary's path. It runs
 // `go build` in the module of the working directory.
 func Build(ctx context.Context, dir string) (string, error) {
+	return BuildPackage(ctx, dir, "github.com/cortex-cinegraph/golive/cmd/server")
+}
+
+// BuildPackage builds the main package pkg (an import path, or a
+// directory as `go build` takes it, relative to the working directory)
+// into dir as golive-<last element of pkg> and returns the binary's path.
+func BuildPackage(ctx context.Context, dir, pkg string) (string, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		return "", fmt.Errorf("building cmd/server: %w", err)
+		return "", fmt.Errorf("building %s: %w", pkg, err)
 	}
-	bin := filepath.Join(dir, "golive-server")
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/cortex-cinegraph/golive/cmd/server")
+	name := path.Base(pkg)
+	if build.IsLocalImport(pkg) {
+		abs, err := filepath.Abs(pkg)
+		if err != nil {
+			return "", err
+		}
+		name = filepath.Base(abs)
+	}
+	bin := filepath.Join(dir, "golive-"+name)
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, pkg)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/server: %w\n%s", err, out.String())
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out.String())
 	}
 	return bin, nil
 }
@@ -402,7 +430,11 @@ func (c *Cluster) env(n *Node) []string {
 		env = append(env, "CLUSTER_HEARTBEAT="+c.opts.Heartbeat.String())
 	}
 	// exec uses the last value of a repeated key.
-	return append(env, c.opts.Env...)
+	env = append(env, c.opts.Env...)
+	if c.opts.NodeEnv != nil {
+		env = append(env, c.opts.NodeEnv(n.Name)...)
+	}
+	return env
 }
 
 // Node is one server process of the cluster.

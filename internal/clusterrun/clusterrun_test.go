@@ -53,6 +53,22 @@ func servedBy(t *testing.T, c *Cluster, path string, n int) []string {
 	return out
 }
 
+func get(t *testing.T, url string) string {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("GET %s = %d, %v", url, res.StatusCode, err)
+	}
+	return string(b)
+}
+
 func converge(t *testing.T, c *Cluster) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -76,6 +92,13 @@ func TestCluster(t *testing.T) {
 	c, err := Start(ctx, Options{
 		DatabaseURL: dsn, DrainPeriod: 200 * time.Millisecond, Heartbeat: 100 * time.Millisecond,
 		Restart: true, Logger: slog.New(slog.DiscardHandler), Output: out,
+		// One node with a setting of its own: it loads the 1.0 bundle.
+		NodeEnv: func(name string) []string {
+			if name == "node2" {
+				return []string{"LV_CLIENT=1.0"}
+			}
+			return nil
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +114,23 @@ func TestCluster(t *testing.T) {
 		t.Fatalf("nodes %d, url %s", len(c.Nodes), c.URL)
 	}
 	converge(t, c)
+
+	for _, n := range c.Nodes {
+		want := "/assets/app.js"
+		if n.Name == "node2" {
+			want = "/assets/app-1.0.js"
+		}
+		if page := get(t, n.URL+"/examples/counter"); !strings.Contains(page, `src="`+want+`"`) {
+			t.Errorf("%s's page does not load %s (NodeEnv):\n%.600s", n.Name, want, page)
+		}
+		m, err := n.Metrics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m["golive_pubsub_link_up"] != 1 || m[`golive_cluster_nodes{state="alive"}`] != 3 {
+			t.Errorf("%s's metrics: link up %v, alive nodes %v", n.Name, m["golive_pubsub_link_up"], m[`golive_cluster_nodes{state="alive"}`])
+		}
+	}
 
 	// Round robin with no stickiness: every node in turn.
 	got := servedBy(t, c, "/healthz", 6)
@@ -171,6 +211,34 @@ func TestCluster(t *testing.T) {
 	}
 	if _, err := os.Stat(c.dir); !os.IsNotExist(err) {
 		t.Errorf("temp dir left: %v", err)
+	}
+}
+
+func TestParseMetrics(t *testing.T) {
+	m, err := ParseMetrics(strings.NewReader(`# HELP golive_pubsub_link_up 1 while up.
+# TYPE golive_pubsub_link_up gauge
+golive_pubsub_link_up 1
+golive_connections{transport="websocket"} 12
+golive_failures_total{cause="origin refused"} 3 1700000000000
+go_gc_duration_seconds{quantile="0.5"} 1.5e-05
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Metrics{
+		"golive_pubsub_link_up": 1, `golive_connections{transport="websocket"}`: 12,
+		`golive_failures_total{cause="origin refused"}`: 3, `go_gc_duration_seconds{quantile="0.5"}`: 1.5e-05,
+	}
+	if len(m) != len(want) {
+		t.Errorf("got %v, want %v", m, want)
+	}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	if _, err := ParseMetrics(strings.NewReader("golive_x{a=\"b\" \n")); err == nil {
+		t.Error("a line without a value parsed")
 	}
 }
 
