@@ -12,11 +12,20 @@
 // what the database says for it (GET /expect on the Go test's control
 // server): the hero count, the number of cards and the first title. Live
 // runs must do it without a page load (a window marker survives).
+//
+// Environment (besides lib.mjs's): E2E_URL, E2E_CONTROL, E2E_FIXTURES;
+// E2E_SCREENSHOTS (a directory: save the screenshots there); E2E_RUNS (a
+// comma-separated subset of the runs, default all three, always in the
+// order below); E2E_LP_BLOCK_WS=1 (the longpoll run also blocks WebSockets
+// in the browser, and any attempt to open one fails the run; the cluster
+// test sets it).
 import { assert, control, env, launchBrowser, newPage, run, setup, test, waitFor } from "./lib.mjs"
 
 const base = env("E2E_URL")
 const fx = JSON.parse(env("E2E_FIXTURES"))
 const shots = process.env.E2E_SCREENSHOTS || ""
+const runs = env("E2E_RUNS", "websocket,blocked,longpoll").split(",")
+const lpBlockWS = process.env.E2E_LP_BLOCK_WS === "1"
 
 const browser = await setup("launch Chromium", () => launchBrowser())
 
@@ -31,6 +40,12 @@ async function openPage(mode, path, viewport) {
   await page.route(/^https?:\/\/image\.tmdb\.org\//, (r) => r.abort())
   if (mode === "longpoll") {
     await page.addInitScript(() => sessionStorage.setItem("phx:fallback:LongPoll", "true"))
+    if (lpBlockWS) {
+      await page.routeWebSocket(/\/live\//, (ws) => {
+        problems.push(`[${mode}] the page tried a WebSocket: ${ws.url()}`)
+        ws.close({ code: 1011, reason: "blocked by the test" })
+      })
+    }
   }
   if (mode === "blocked") {
     await page.route(/\/live\//, (r) => r.abort())
@@ -178,7 +193,7 @@ if (shots) {
 
 // LongPoll last: its server session outlives the page by up to 25 s (poll
 // window plus expiry), and the blocked run checks that no socket is open.
-for (const mode of ["websocket", "blocked", "longpoll"]) {
+for (const mode of ["websocket", "blocked", "longpoll"].filter((m) => runs.includes(m))) {
   const live = mode !== "blocked"
   let page
   test(`${mode}: load /movies`, async () => {
