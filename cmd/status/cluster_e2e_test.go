@@ -308,3 +308,54 @@ func TestStatusCluster(t *testing.T) {
 	}
 	t.Logf("TestStatusCluster took %v", time.Since(t0).Round(time.Millisecond))
 }
+
+// TestStatusClusterOneChecker: with every node on the same API and the
+// same short interval, only the leader (node1) asks; when it dies the next
+// node takes over.
+func TestStatusClusterOneChecker(t *testing.T) {
+	dsn := pgtest.Empty(t)
+	api := standin.New()
+	svcs, _ := clusterServices("api:up")
+	api.SetServices(svcs)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	bin, err := clusterrun.BuildPackage(ctx, t.TempDir(), "github.com/cortex-cinegraph/golive/cmd/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const every = 100 * time.Millisecond
+	c, err := clusterrun.Start(ctx, clusterrun.Options{
+		Binary: bin, DatabaseURL: dsn, DrainPeriod: 200 * time.Millisecond, Heartbeat: 100 * time.Millisecond,
+		Logger: e2e.Logger(t),
+		Env:    []string{"SYMBIONT_URL=" + srv.URL, "STATUS_CHECK_INTERVAL=" + every.String()},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer scancel()
+		_ = c.Stop(sctx)
+	})
+	if err := c.WaitConverged(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rate := func(d time.Duration) float64 {
+		n0 := api.Calls(standin.EpStatus)
+		time.Sleep(d)
+		return float64(api.Calls(standin.EpStatus)-n0) / d.Seconds()
+	}
+	// One node at 10/s; three would be 30/s.
+	if r := rate(2 * time.Second); r < 5 || r > 15 {
+		t.Fatalf("the API is asked %.1f times/s by three nodes checking every %v; want one node's rate (~10/s)", r, every)
+	}
+	if err := c.Node("node1").Kill(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // the others presume it dead after three heartbeats
+	if r := rate(2 * time.Second); r < 5 || r > 15 {
+		t.Fatalf("after the leader died the API is asked %.1f times/s; want one node's rate (~10/s)", r)
+	}
+}

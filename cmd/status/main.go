@@ -9,8 +9,9 @@
 // asks the Symbiont API for service status and publishes the result.
 //
 // Cluster mode (CLUSTER_DATABASE_URL, NODE_NAME, NODE_URL, DRAIN_PERIOD;
-// see cmd/internal/app): service updates published by any node's checker
-// reach the status pages on every node.
+// see cmd/internal/app): only the leader (the first alive node by name)
+// asks the API; its updates reach the status pages on every node, and the
+// next node takes over if it dies.
 package main
 
 import (
@@ -124,6 +125,11 @@ func newServer(cfg app.Config, o options, log *slog.Logger) (*server, error) {
 		client.Timeout = 5 * time.Second
 	}
 	checker := &status.Checker{Client: client, PubSub: st.Engine.PubSub(), Interval: o.CheckInterval, Log: log}
+	if st.Cluster != nil {
+		// One node asks the API for the whole cluster; the others receive
+		// its updates and take over if it dies.
+		checker.Leader = st.Cluster.Leader
+	}
 	a := &status.App{Checker: checker, Client: client, TaskPassword: o.TaskPassword, PollInterval: o.PollInterval}
 	if a.TaskPassword == "" {
 		log.Warn("TASK_PASSWORD is not set: mission control refuses everyone and says why")
