@@ -443,7 +443,8 @@ func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Hand
 			next.ServeHTTP(w, r)
 		})
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	var fresh newConns
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnState: fresh.track}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	attrs := []any{"url", "http://" + ln.Addr().String(), "origin_rule", st.Socket.OriginRule()}
@@ -471,5 +472,16 @@ func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Hand
 		lcancel()
 	}
 	_ = st.Socket.Shutdown(sctx)
-	return srv.Shutdown(sctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(sctx) }()
+	// Shutdown has closed the listener; connections still without a
+	// request after a moment are not going to send one here.
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(250 * time.Millisecond):
+			fresh.closeSilent(250 * time.Millisecond)
+		}
+	}
 }

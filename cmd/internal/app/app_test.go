@@ -322,3 +322,38 @@ func TestCluster(t *testing.T) {
 	}
 	<-done
 }
+
+// A connection opened ahead of use (as proxies do) that never sends a
+// request does not hold up the stop: http.Server alone would wait 5 s.
+func TestShutdownClosesSilentNewConnections(t *testing.T) {
+	st, err := New(Config{SecretKeyBase: []byte(secret)}, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- st.ServeListener(ctx, ln, st.Mux) }()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(100 * time.Millisecond) // accepted, in StateNew
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ServeListener: %v", err)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("the stop waits for a connection that never sent a request")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("stop took %v", d)
+	}
+}
