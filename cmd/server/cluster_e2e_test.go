@@ -35,7 +35,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,7 +56,6 @@ import (
 	"github.com/cortex-cinegraph/golive/internal/rrproxy"
 	"github.com/cortex-cinegraph/golive/movies"
 	"github.com/cortex-cinegraph/golive/movies/pgtest"
-	"github.com/cortex-cinegraph/golive/movies/sample"
 )
 
 // The series of a node's /metrics the cluster tests read.
@@ -174,28 +172,6 @@ func gaugesOf(ms map[string]clusterrun.Metrics) clusterGauges {
 		WebSockets: sum(ms, mWebSockets), LongPollSessions: sum(ms, mLongPolls),
 		Channels: sum(ms, mChannels), Views: sum(ms, mViews),
 	}
-}
-
-// moviesFixtures are the sample set's landmarks movies_browser.mjs walks
-// to (as TestMoviesBrowser passes them).
-func moviesFixtures(t *testing.T, store *movies.Store) string {
-	t.Helper()
-	o, err := store.FilterOptions(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, ok := o.ListBy("criterion")
-	if !ok {
-		t.Fatal("the sample set has no criterion list")
-	}
-	b, _ := json.Marshal(map[string]any{
-		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
-		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
-		"trio": "Golden Trio Genres", "trioSlug": "golden-trio-genres-2010",
-		"adaSlug": "ada-golden", "adaName": "Ada Golden",
-		"duoID": sample.GoldenBySlug("golden-duo-genres-2011").ID(), "duoSlug": "golden-duo-genres-2011", "duoTitle": "Golden Duo Genres",
-	})
-	return string(b)
 }
 
 // clusterRuns are the runs of the movies walk through the cluster, in the

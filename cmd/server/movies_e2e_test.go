@@ -241,21 +241,7 @@ func TestMoviesBrowser(t *testing.T) {
 	e2e.RequireAssets(t, "app.js", "app.css")
 	h := newMoviesHarness(t)
 	ctl := h.control(t)
-	o, err := h.store.FilterOptions(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, ok := o.ListBy("criterion")
-	if !ok {
-		t.Fatal("the sample set has no criterion list")
-	}
-	fixtures, _ := json.Marshal(map[string]any{
-		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
-		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
-		"trio": "Golden Trio Genres", "trioSlug": "golden-trio-genres-2010",
-		"adaSlug": "ada-golden", "adaName": "Ada Golden",
-		"duoID": sample.GoldenBySlug("golden-duo-genres-2011").ID(), "duoSlug": "golden-duo-genres-2011", "duoTitle": "Golden Duo Genres",
-	})
+	fixtures := moviesFixtures(t, h.store)
 	shots := ""
 	if os.Getenv("E2E_SCREENSHOTS") == "1" {
 		dir, err := e2e.AssetsDir()
@@ -271,7 +257,7 @@ func TestMoviesBrowser(t *testing.T) {
 		"E2E_URL":         h.srv.URL(),
 		"E2E_CONTROL":     ctl.URL(),
 		"CHROMIUM_PATH":   chromium,
-		"E2E_FIXTURES":    string(fixtures),
+		"E2E_FIXTURES":    fixtures,
 		"E2E_SCREENSHOTS": shots,
 	}, 120*time.Second)
 	h.checkTransports(t)
@@ -323,4 +309,26 @@ func TestMoviesRoutes(t *testing.T) {
 	if r := get("/assets/app.css"); r.StatusCode != http.StatusOK {
 		t.Errorf("/assets/app.css: %d", r.StatusCode)
 	}
+}
+
+// moviesFixtures are the sample set's landmarks movies_browser.mjs walks
+// to (TestMoviesBrowser and TestClusterMoviesBrowser).
+func moviesFixtures(t *testing.T, store *movies.Store) string {
+	t.Helper()
+	o, err := store.FilterOptions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, ok := o.ListBy("criterion")
+	if !ok {
+		t.Fatal("the sample set has no criterion list")
+	}
+	b, _ := json.Marshal(map[string]any{
+		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
+		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
+		"trio": "Golden Trio Genres", "trioSlug": "golden-trio-genres-2010",
+		"adaSlug": "ada-golden", "adaName": "Ada Golden",
+		"duoID": sample.GoldenBySlug("golden-duo-genres-2011").ID(), "duoSlug": "golden-duo-genres-2011", "duoTitle": "Golden Duo Genres",
+	})
+	return string(b)
 }
