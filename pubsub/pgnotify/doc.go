@@ -31,9 +31,10 @@
 //     because messages published elsewhere during the outage were missed
 //     (a cache fed by invalidation messages should drop itself). The
 //     sender sends only while this node listens, and after an outage it
-//     first waits until as many nodes listen on the database as at the
-//     last ping before it (counted by application_name in
-//     pg_stat_activity), for at most 6 s, so what it held reaches the
+//     first waits until as many nodes listen on the database as were
+//     there before it (the larger of the listeners counted by
+//     application_name in pg_stat_activity at the last ping and the nodes
+//     heard from in the 10 s before the outage), for at most 6 s, so what it held reaches the
 //     other nodes; a node that comes back later misses those messages and
 //     learns it by OnReconnect;
 //   - [PubSub.Close], which stops both goroutines (sending what is queued

@@ -134,6 +134,7 @@ func (p *PubSub) receive(payload string, asm *assembler) {
 	if h.node == p.node && h.epoch == p.epoch {
 		return // delivered locally by Publish already
 	}
+	p.heardFrom(h.node)
 	body, complete, dropped := asm.add(h, chunk, time.Now())
 	if dropped > 0 {
 		p.incomplete.Add(uint64(dropped))
@@ -178,6 +179,7 @@ func (p *PubSub) linkDown(err error) {
 	}
 	p.smu.Lock()
 	p.linkUp, p.since, p.lastErr = false, time.Now(), err.Error()
+	p.downAt = p.since
 	close(p.linkChange)
 	p.linkChange = make(chan struct{})
 	p.smu.Unlock()
@@ -223,6 +225,42 @@ func (p *PubSub) waitLinkUp() bool {
 	}
 }
 
+// heardWindow is how long a node that sent something counts as present
+// for waitOthers: the listener count is only sampled every pingEvery, so
+// nodes heard from (cluster heartbeats come every second) fill the gap,
+// e.g. an outage right after the nodes started.
+const heardWindow = 10 * time.Second
+
+// heardFrom records a message from another node.
+func (p *PubSub) heardFrom(node string) {
+	now := time.Now()
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	if p.heard == nil {
+		p.heard = make(map[string]time.Time)
+	}
+	p.heard[node] = now
+	if len(p.heard) > 64 {
+		for n, at := range p.heard {
+			if now.Sub(at) > heardWindow {
+				delete(p.heard, n)
+			}
+		}
+	}
+}
+
+// recentlyHeard counts the other nodes heard from within heardWindow
+// before t. p.smu must be held.
+func (p *PubSub) recentlyHeard(t time.Time) int {
+	n := 0
+	for _, at := range p.heard {
+		if !at.After(t) && t.Sub(at) <= heardWindow {
+			n++
+		}
+	}
+	return n
+}
+
 // waitOthers runs on the sender's connection after this node's listener
 // came back from an outage, before what was held is sent: the other nodes
 // lost their links at the same moment and retry on their own jittered
@@ -232,7 +270,7 @@ func (p *PubSub) waitLinkUp() bool {
 // retrying on this backoff has had a try). The error is the connection's.
 func (p *PubSub) waitOthers(conn *pgx.Conn) error {
 	p.smu.Lock()
-	until, want := p.settleUntil, p.listeners
+	until, want := p.settleUntil, max(p.listeners, 1+p.recentlyHeard(p.downAt))
 	p.smu.Unlock()
 	for time.Now().Before(until) {
 		ctx, cancel := context.WithTimeout(p.ctx, pingTimeout)

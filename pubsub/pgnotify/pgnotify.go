@@ -132,9 +132,11 @@ type PubSub struct {
 	since       time.Time
 	lastErr     string
 	queueUsage  float64
-	listeners   int           // listeners on the database at the last ping
-	settleUntil time.Time     // after an outage: see waitOthers
-	linkChange  chan struct{} // closed and replaced when linkUp changes
+	listeners   int                  // listeners on the database at the last ping
+	heard       map[string]time.Time // other nodes by id: when a message last came from each
+	downAt      time.Time            // when the link was last lost
+	settleUntil time.Time            // after an outage: see waitOthers
+	linkChange  chan struct{}        // closed and replaced when linkUp changes
 	onReconnect []func()
 
 	published, sent, received, dropped, incomplete, undecodable, reconnects atomic.Uint64

@@ -730,3 +730,41 @@ func TestPublishRightBeforeCloseArrives(t *testing.T) {
 		seen[in.next(t, 5*time.Second).(string)] = true
 	}
 }
+
+// A message held through an outage reaches every node that was there,
+// even when the listener count was never sampled before the outage (it
+// is sampled every pingEvery): the nodes heard from count too.
+func TestHeldMessageReachesNodesHeardBefore(t *testing.T) {
+	cluster := privateCluster(t)
+	dsn := cluster.DSN("pubsub")
+	setTiming(t, time.Hour, time.Second, 5*time.Second) // no new listener sample before the outage
+	a, b, c := startNode(t, dsn, "a"), startNode(t, dsn, "b"), startNode(t, dsn, "c")
+	inA, inB, inC := subscribe(t, a, "t"), subscribe(t, b, "t"), subscribe(t, c, "t")
+	// Everyone hears everyone, as with cluster heartbeats.
+	for _, n := range []*node{a, b, c} {
+		publish(t, n, "hello", n.NodeID())
+	}
+	waitFor(t, 5*time.Second, "hellos received", func() bool {
+		return a.Stats().Received == 2 && b.Stats().Received == 2 && c.Stats().Received == 2
+	})
+	// a sampled the listeners when it started, alone.
+	if n := a.Stats().Listeners; n >= 3 {
+		t.Fatalf("a sampled %d listeners: the test needs a stale count", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := cluster.Halt(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "links down", func() bool { return !a.Stats().LinkUp && !b.Stats().LinkUp && !c.Stats().LinkUp })
+	publish(t, a, "t", "during")
+	<-inA.ch
+	if err := cluster.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range map[string]*inbox{"b": inB, "c": inC} {
+		if m := in.next(t, 15*time.Second); m != "during" {
+			t.Fatalf("%s got %#v, want the message held through the outage", name, m)
+		}
+	}
+}
