@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,7 +90,8 @@ func (s *Server) lpForward(w http.ResponseWriter, r *http.Request, token string)
 			pr.SetXForwarded()
 			pr.Out.Header.Set(forwardedHeader, s.cfg.NodeID)
 		},
-		Transport: s.peerTransport,
+		Transport:  s.peerTransport,
+		BufferPool: peerBuffers,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			if r.Context().Err() != nil {
 				return // the client went away; nothing to answer
@@ -107,6 +109,15 @@ func (s *Server) lpForward(w http.ResponseWriter, r *http.Request, token string)
 	}
 	return true
 }
+
+// peerBuffers lends the forwarding proxy its copy buffers (it would
+// allocate 32 KiB per forwarded request; LongPoll bodies are small).
+var peerBuffers = &bufferPool{pool: sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (p *bufferPool) Get() []byte  { return *p.pool.Get().(*[]byte) }
+func (p *bufferPool) Put(b []byte) { p.pool.Put(&b) }
 
 // newPeerTransport is the HTTP client transport for forwarded LongPoll
 // requests: many idle connections per peer (every held poll needs one) and
