@@ -36,6 +36,9 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 	if r.TLS != nil {
 		u.Scheme = "https"
 	}
+	if pu := e.cfg.PublicURL; pu != nil {
+		u.Scheme, u.Host = pu.Scheme, pu.Host
+	}
 	id := newViewID()
 	s := &Socket{e: e, id: id, ctx: r.Context(), url: &u, session: sess.Values, requestID: reqID, flash: flash}
 	view := rt.factory()

@@ -42,6 +42,11 @@ type Config struct {
 	ClientVersion string
 	// TokenMaxAge bounds session and static tokens. Default 14 days.
 	TokenMaxAge time.Duration
+	// PublicURL, when set, gives the scheme and host of [Socket.URL] on dead
+	// renders (absolute links, canonical URLs) instead of the request's:
+	// behind a TLS-terminating proxy the request says http and an inner
+	// host. Connected views get the URL the browser reports.
+	PublicURL *url.URL
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }

@@ -116,3 +116,35 @@ func (h headDoc) attr(sel, name string) []string {
 	}
 	return out
 }
+
+// urlView puts its own URL, as the socket sees it, in the canonical link.
+type urlView struct{ metaView }
+
+func (urlView) Mount(s *live.Socket, _ live.Params) error {
+	s.SetMeta(live.Meta{Canonical: s.URL().String()})
+	return nil
+}
+
+// Behind a TLS proxy the request says http and an inner host; with
+// PublicURL set, dead renders see the public scheme and host.
+func TestDeadRenderPublicURL(t *testing.T) {
+	for _, c := range []struct {
+		public string
+		want   string
+	}{
+		{"", "http://"},
+		{"https://cinegraph.example", "https://cinegraph.example/u?x=1"},
+	} {
+		var opts []livetest.Option
+		if c.public != "" {
+			opts = append(opts, livetest.WithPublicURL(c.public))
+		}
+		env := livetest.New(t, func(e *live.Engine, mux *http.ServeMux) {
+			e.Session("u").Handle(mux, "GET /u", "u", func() live.View { return urlView{} })
+		}, opts...)
+		got := parseHead(t, env.Get("/u?x=1").Body).attr("link[rel=canonical]", "href")
+		if len(got) != 1 || !strings.HasPrefix(got[0], c.want) || !strings.HasSuffix(got[0], "/u?x=1") {
+			t.Errorf("PublicURL %q: canonical %q, want %s…/u?x=1", c.public, got, c.want)
+		}
+	}
+}

@@ -39,12 +39,13 @@ var clientVersions = map[string]string{
 var Lines = []string{"1.0", "1.1", "1.2"}
 
 type config struct {
-	client  string
-	line    clientLine
-	timeout time.Duration
-	logger  *slog.Logger
-	level   slog.Level
-	trace   bool
+	client    string
+	line      clientLine
+	timeout   time.Duration
+	logger    *slog.Logger
+	level     slog.Level
+	trace     bool
+	publicURL string
 }
 
 // Option configures an [Env].
@@ -65,6 +66,10 @@ func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = 
 // records of level Info and above go to t.Log (shown for failed tests and
 // with -v).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithPublicURL sets the engine's PublicURL (the scheme and host dead
+// renders see, as behind a TLS proxy).
+func WithPublicURL(u string) Option { return func(c *config) { c.publicURL = u } }
 
 // WithTrace logs every frame the views send and receive to t.Log.
 func WithTrace() Option { return func(c *config) { c.trace = true } }
@@ -126,9 +131,15 @@ func New(t testing.TB, setup func(e *live.Engine, mux *http.ServeMux), opts ...O
 	env.Server = transport.NewServer(transport.Config{
 		Router: env.Router, Sessions: env.Sessions, Secret: []byte(Secret + "/longpoll"), Logger: logger,
 	})
+	var public *url.URL
+	if cfg.publicURL != "" {
+		if public, err = url.Parse(cfg.publicURL); err != nil {
+			t.Fatalf("livetest: WithPublicURL: %v", err)
+		}
+	}
 	env.Engine, err = live.New(live.Config{
 		Secret: []byte(Secret + "/live"), Sessions: env.Sessions, Router: env.Router, Logger: logger,
-		ClientVersion: cfg.client,
+		ClientVersion: cfg.client, PublicURL: public,
 	})
 	if err != nil {
 		t.Fatalf("livetest: live.New: %v", err)

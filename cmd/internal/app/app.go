@@ -46,6 +46,10 @@ type Config struct {
 	PhxHost       string // PHX_HOST
 	CheckOrigin   string // CHECK_ORIGIN
 	ClientLine    string // LV_CLIENT: "1.2" (default), "1.1" or "1.0": which bundle pages load
+	// PublicURL (PUBLIC_URL) is the scheme and host people reach the app
+	// on, for absolute URLs in dead renders (canonical links) behind a TLS
+	// proxy; default https://PHX_HOST in production, else the request's.
+	PublicURL string
 
 	// ClusterDatabaseURL (CLUSTER_DATABASE_URL) turns cluster mode on: the
 	// PostgreSQL database whose LISTEN/NOTIFY carries PubSub between the
@@ -77,6 +81,7 @@ func FromEnv(defaultPort int) (Config, error) {
 		PhxHost:     os.Getenv("PHX_HOST"),
 		CheckOrigin: os.Getenv("CHECK_ORIGIN"),
 		ClientLine:  os.Getenv("LV_CLIENT"),
+		PublicURL:   os.Getenv("PUBLIC_URL"),
 	}
 	port := defaultPort
 	if p := os.Getenv("PORT"); p != "" {
@@ -94,6 +99,12 @@ func FromEnv(defaultPort int) (Config, error) {
 		}
 	}
 	c.Addr = net.JoinHostPort(bind, strconv.Itoa(port))
+	if c.PublicURL == "" && c.Production && c.PhxHost != "" {
+		c.PublicURL = "https://" + c.PhxHost
+	}
+	if _, err := c.publicURL(); err != nil {
+		return c, err
+	}
 	if s := os.Getenv("SECRET_KEY_BASE"); s != "" {
 		// Phoenix requires 64 bytes; production holds to that, development
 		// accepts shorter keys.
@@ -127,6 +138,18 @@ func FromEnv(defaultPort int) (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// publicURL parses PublicURL: nil when unset.
+func (c Config) publicURL() (*url.URL, error) {
+	if c.PublicURL == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("PUBLIC_URL=%q: want an absolute http(s) URL such as https://example.com", c.PublicURL)
+	}
+	return u, nil
 }
 
 // Script is the bundle for the configured client line.
@@ -216,9 +239,13 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 		tc.Peers = peers
 	}
 	st.Socket = transport.NewServer(tc)
+	public, err := c.publicURL()
+	if err != nil {
+		return nil, err
+	}
 	st.Engine, err = live.New(live.Config{
 		Secret: c.derive("live"), Sessions: sessions, Router: st.Router, Logger: log, PubSub: st.PubSub,
-		Script: c.Script(), ClientVersion: c.ClientVersion(), Layout: layout,
+		Script: c.Script(), ClientVersion: c.ClientVersion(), Layout: layout, PublicURL: public,
 	})
 	if err != nil {
 		st.Close()

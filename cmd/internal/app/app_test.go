@@ -357,3 +357,29 @@ func TestShutdownClosesSilentNewConnections(t *testing.T) {
 		t.Errorf("stop took %v", d)
 	}
 }
+
+func TestFromEnvPublicURL(t *testing.T) {
+	t.Setenv("SECRET_KEY_BASE", strings.Repeat("k", 64))
+	for _, c := range []struct{ env, host, public, want, err string }{
+		{"", "", "", "", ""},
+		{"", "cinegraph.example", "", "", ""}, // development: the request's
+		{"prod", "cinegraph.example", "", "https://cinegraph.example", ""},
+		{"prod", "cinegraph.example", "http://inner:8080", "http://inner:8080", ""},
+		{"", "", "cinegraph.example", "", "PUBLIC_URL"},
+		{"", "", "ftp://x", "", "PUBLIC_URL"},
+	} {
+		t.Setenv("APP_ENV", c.env)
+		t.Setenv("PHX_HOST", c.host)
+		t.Setenv("PUBLIC_URL", c.public)
+		cfg, err := FromEnv(4000)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%+v: error %v, want one naming %s", c, err, c.err)
+			}
+			continue
+		}
+		if err != nil || cfg.PublicURL != c.want {
+			t.Errorf("%+v: PublicURL %q, error %v; want %q", c, cfg.PublicURL, err, c.want)
+		}
+	}
+}
