@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -225,9 +226,18 @@ func (d *Dashboard) Register(mux *http.ServeMux) {
 	ls := d.cfg.Engine.Session(SessionName)
 	// A token for a dashboard view is only ever minted by an authorised
 	// dead render; this refuses joins anyway when the dashboard is off.
-	ls.OnMount = func(*live.Socket, live.Params) error {
+	ls.OnMount = func(s *live.Socket, _ live.Params) error {
 		if d.mode == modeDisabled {
 			return &live.StatusError{Status: http.StatusForbidden, Err: errors.New("the dashboard is disabled: no password in production")}
+		}
+		// The join token records which credentials admitted its page, so
+		// a page from before a password change cannot join (for the
+		// token's whole lifetime) after it: the client reloads and is
+		// asked for the password.
+		if !s.Connected() {
+			s.PutSession(authSessionKey, d.authTag())
+		} else if s.Session()[authSessionKey] != d.authTag() {
+			return &live.StatusError{Status: http.StatusUnauthorized, Err: errors.New("dashboard page from before a password change")}
 		}
 		return nil
 	}
@@ -285,6 +295,19 @@ func (d *Dashboard) Protect(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// authSessionKey is the join token session key that carries authTag.
+const authSessionKey = "golive_dashboard_auth"
+
+// authTag names the credentials the dashboard accepts (a digest of the
+// password hash, or "open"), without revealing them.
+func (d *Dashboard) authTag() string {
+	if d.mode != modeBasic {
+		return "open"
+	}
+	h := sha256.Sum256(append([]byte("golive-dashboard-auth\x00"), d.pwHash[:]...))
+	return base64.RawURLEncoding.EncodeToString(h[:16])
 }
 
 func (d *Dashboard) authorized(r *http.Request) bool {

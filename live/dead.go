@@ -82,7 +82,7 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 		n, _ = tree.Render(ctx, view.Render())
 		status = http.StatusInternalServerError
 	}
-	sessTok, err1 := e.tokens.sign(sessionClaims{ID: id, View: rt.name, LiveSession: rt.ls.name, Session: sess.Values})
+	sessTok, err1 := e.tokens.sign(sessionClaims{ID: id, View: rt.name, LiveSession: rt.ls.name, Session: s.session})
 	staticTok, err2 := e.static.sign(staticClaims{ID: id, Flash: s.flash})
 	if err := errors.Join(err1, err2); err != nil {
 		http.Error(w, "signing tokens: "+err.Error(), http.StatusInternalServerError)

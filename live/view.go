@@ -154,6 +154,22 @@ func (s *Socket) SetTitle(t string) {
 	}
 }
 
+// PutSession adds key=value, on the dead render, to the session the join
+// token carries (signed with the token; the session cookie is unchanged),
+// so that the connected mount can check what the dead render saw, e.g. which
+// credentials admitted the page. It has no effect on a connected socket.
+func (s *Socket) PutSession(key, value string) {
+	if s.connected {
+		return
+	}
+	m := make(map[string]string, len(s.session)+1)
+	for k, v := range s.session {
+		m[k] = v
+	}
+	m[key] = value
+	s.session = m
+}
+
 // SetMeta sets the head metadata of the dead render (description,
 // canonical URL, Open Graph tags). Connected views may call it too; it
 // has no effect there.
