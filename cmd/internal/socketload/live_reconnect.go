@@ -194,13 +194,28 @@ func (l *LiveLoad) JoinedNow() int {
 	return n
 }
 
-// WaitJoined waits until at least n clients are joined at once, polling
-// every 20 ms, or ctx ends.
+// settledJoined counts the joined clients whose last recovery is also
+// counted: a join is visible a moment before its keeper counts the
+// reconnect, and stats read in that moment would not add up.
+func (l *LiveLoad) settledJoined() int {
+	n := 0
+	for _, c := range l.clients {
+		c.mu.Lock()
+		if c.conn != nil && c.conn.joined.Load() && c.st.reconnects >= c.st.disconnects {
+			n++
+		}
+		c.mu.Unlock()
+	}
+	return n
+}
+
+// WaitJoined waits until at least n clients are joined at once (and their
+// reconnects counted), polling every 20 ms, or ctx ends.
 func (l *LiveLoad) WaitJoined(ctx context.Context, n int) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
-		if got := l.JoinedNow(); got >= n {
+		if got := l.settledJoined(); got >= n {
 			return nil
 		}
 		select {
