@@ -2,8 +2,11 @@ package pgnotify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -13,11 +16,19 @@ import (
 	"github.com/cortex-cinegraph/golive/pubsub"
 )
 
+// testBeforeListen, when set by a test, runs between the listener's
+// connect and its LISTEN: it widens the window in which the node is
+// connected but does not yet listen.
+var testBeforeListen func(node string)
+
 // connectListener opens the LISTEN connection.
 func (p *PubSub) connectListener(ctx context.Context) (*pgx.Conn, error) {
-	conn, err := p.connect(ctx, "listen")
+	conn, err := p.connect(ctx, "joining")
 	if err != nil {
 		return nil, err
+	}
+	if testBeforeListen != nil {
+		testBeforeListen(p.node)
 	}
 	lctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
@@ -25,7 +36,37 @@ func (p *PubSub) connectListener(ctx context.Context) (*pgx.Conn, error) {
 		p.closeConn(conn)
 		return nil, fmt.Errorf("pgnotify: LISTEN %q at %s: %w", p.channel, p.target, err)
 	}
+	// Only now, with LISTEN committed, does the session take the name the
+	// other nodes wait for after an outage (see waitOthers): a session
+	// seen under it hears every notification committed from then on. A
+	// name given at connect time would be seen before LISTEN, and what a
+	// node sent in between was lost (issue 15).
+	if _, err := conn.Exec(lctx, "SELECT set_config('application_name', $1, false)", appName("listen", p.node)); err != nil {
+		p.closeConn(conn)
+		return nil, fmt.Errorf("pgnotify: naming the listener at %s: %w", p.target, err)
+	}
 	return conn, nil
+}
+
+// appName is the application_name of a node's session in role, as
+// PostgreSQL stores it: printable ASCII (it turns other bytes into '?')
+// within NAMEDATALEN-1 bytes. A node id too long for that is cut and
+// suffixed with a hash of the whole id, so distinct nodes keep distinct
+// names: the sender waits for listeners by name.
+func appName(role, node string) string {
+	const maxLen = 63
+	b := []byte("golive-pubsub " + role + " " + node)
+	for i, c := range b {
+		if c < 32 || c > 126 {
+			b[i] = '?'
+		}
+	}
+	if len(b) <= maxLen {
+		return string(b)
+	}
+	sum := sha256.Sum256([]byte(node))
+	tag := "~" + hex.EncodeToString(sum[:4])
+	return string(b[:maxLen-len(tag)]) + tag
 }
 
 // listenLoop owns the LISTEN connection: it receives until the connection
@@ -99,10 +140,10 @@ func (p *PubSub) listen(conn *pgx.Conn, asm *assembler) error {
 	}
 }
 
-// listenersSQL counts the pgnotify listeners on this database (all nodes,
-// by their application_name, which every role may see).
-const listenersSQL = `SELECT count(*) FROM pg_stat_activity
-	WHERE datname = current_database() AND application_name LIKE 'golive-pubsub listen %'`
+// listenersSQL lists the application names of the pgnotify sessions that
+// listen on this database (all nodes; every role may see the names).
+const listenersSQL = `SELECT array(SELECT application_name FROM pg_stat_activity
+	WHERE datname = current_database() AND application_name LIKE 'golive-pubsub listen %')`
 
 // ping checks the connection (a silently lost one does not answer within
 // pingTimeout) and samples the server's notification queue usage and how
@@ -111,15 +152,15 @@ func (p *PubSub) ping(conn *pgx.Conn) error {
 	ctx, cancel := context.WithTimeout(p.ctx, pingTimeout)
 	defer cancel()
 	var usage float64
-	var listeners int
-	if err := conn.QueryRow(ctx, "SELECT pg_notification_queue_usage(), ("+listenersSQL+")").Scan(&usage, &listeners); err != nil {
+	var listening []string
+	if err := conn.QueryRow(ctx, "SELECT pg_notification_queue_usage(), ("+listenersSQL+")").Scan(&usage, &listening); err != nil {
 		if p.ctx.Err() != nil {
 			return p.ctx.Err()
 		}
 		return fmt.Errorf("ping: %w", err)
 	}
 	p.smu.Lock()
-	p.queueUsage, p.listeners = usage, listeners
+	p.queueUsage, p.listening = usage, listening
 	p.smu.Unlock()
 	return nil
 }
@@ -179,7 +220,7 @@ func (p *PubSub) linkDown(err error) {
 	}
 	p.smu.Lock()
 	p.linkUp, p.since, p.lastErr = false, time.Now(), err.Error()
-	p.downAt = p.since
+	p.expectAfterOutage(p.since)
 	close(p.linkChange)
 	p.linkChange = make(chan struct{})
 	p.smu.Unlock()
@@ -249,38 +290,53 @@ func (p *PubSub) heardFrom(node string) {
 	}
 }
 
-// recentlyHeard counts the other nodes heard from within heardWindow
-// before t. p.smu must be held.
-func (p *PubSub) recentlyHeard(t time.Time) int {
-	n := 0
-	for _, at := range p.heard {
-		if !at.After(t) && t.Sub(at) <= heardWindow {
-			n++
+// expectAfterOutage records, as the link is lost at t, which listeners
+// the sender waits for once it is back: the sessions seen listening at the
+// last ping and the nodes heard from within heardWindow before t, this
+// node excepted. If a previous outage's wait has not ended, its nodes stay
+// expected too. p.smu must be held.
+func (p *PubSub) expectAfterOutage(t time.Time) {
+	if p.settleUntil.IsZero() || p.expect == nil {
+		p.expect = make(map[string]bool)
+	}
+	self := appName("listen", p.node)
+	for _, name := range p.listening {
+		if name != self {
+			p.expect[name] = true
 		}
 	}
-	return n
+	for node, at := range p.heard {
+		if !at.After(t) && t.Sub(at) <= heardWindow {
+			p.expect[appName("listen", node)] = true
+		}
+	}
 }
 
 // waitOthers runs on the sender's connection after this node's listener
 // came back from an outage, before what was held is sent: the other nodes
 // lost their links at the same moment and retry on their own jittered
-// schedules, and a message sent before their LISTEN is re-issued is lost
-// to them. It waits until as many listeners as before the outage are on
-// the database, or until settleMax after the recovery (by then every node
-// retrying on this backoff has had a try). The error is the connection's.
+// schedules, and a message sent before their LISTEN is in effect again is
+// lost to them. It waits until every listener expected (see
+// expectAfterOutage) is listening again, by name (a listener takes its
+// name only after LISTEN), or until settleMax after the recovery (by then
+// every node retrying on this backoff has had a try). The error is the
+// connection's.
 func (p *PubSub) waitOthers(conn *pgx.Conn) error {
 	p.smu.Lock()
-	until, want := p.settleUntil, max(p.listeners, 1+p.recentlyHeard(p.downAt))
+	until, expect := p.settleUntil, maps.Clone(p.expect)
 	p.smu.Unlock()
+	if until.IsZero() {
+		return nil
+	}
 	for time.Now().Before(until) {
 		ctx, cancel := context.WithTimeout(p.ctx, pingTimeout)
-		var n int
-		err := conn.QueryRow(ctx, listenersSQL).Scan(&n)
+		var listening []string
+		err := conn.QueryRow(ctx, listenersSQL).Scan(&listening)
 		cancel()
 		if err != nil {
 			return err
 		}
-		if n >= want {
+		if allListening(expect, listening) {
 			break
 		}
 		if !sleep(p.ctx, 20*time.Millisecond) {
@@ -289,10 +345,21 @@ func (p *PubSub) waitOthers(conn *pgx.Conn) error {
 	}
 	p.smu.Lock()
 	if p.settleUntil.Equal(until) {
-		p.settleUntil = time.Time{}
+		p.settleUntil, p.expect = time.Time{}, nil
 	}
 	p.smu.Unlock()
 	return nil
+}
+
+// allListening reports whether every name in expect is in listening.
+func allListening(expect map[string]bool, listening []string) bool {
+	found := 0
+	for name := range expect {
+		if slices.Contains(listening, name) {
+			found++
+		}
+	}
+	return found == len(expect)
 }
 
 func (p *PubSub) isLinkUp() bool {

@@ -91,7 +91,8 @@ type Stats struct {
 	// the last ping; near 1, some listener is not reading.
 	QueueUsage float64
 	// Listeners is how many nodes (this one included) listened on the
-	// database at the last ping.
+	// database at the last ping: sessions that have issued LISTEN, not
+	// those still connecting.
 	Listeners int
 }
 
@@ -132,9 +133,9 @@ type PubSub struct {
 	since       time.Time
 	lastErr     string
 	queueUsage  float64
-	listeners   int                  // listeners on the database at the last ping
+	listening   []string             // application names of the listening sessions at the last ping
 	heard       map[string]time.Time // other nodes by id: when a message last came from each
-	downAt      time.Time            // when the link was last lost
+	expect      map[string]bool      // after an outage: the listeners to wait for (application names)
 	settleUntil time.Time            // after an outage: see waitOthers
 	linkChange  chan struct{}        // closed and replaced when linkUp changes
 	onReconnect []func()
@@ -223,12 +224,13 @@ func Start(ctx context.Context, cfg Config) (*PubSub, error) {
 	return p, nil
 }
 
-// connect opens a connection for role ("listen" or "send").
+// connect opens a connection for role ("joining", for the listener until
+// its LISTEN is in effect, or "send").
 func (p *PubSub) connect(ctx context.Context, role string) (*pgx.Conn, error) {
 	cfg := p.connCfg.Copy()
 	// Named so an operator (and the tests) can tell the connections apart
 	// in pg_stat_activity.
-	cfg.RuntimeParams["application_name"] = "golive-pubsub " + role + " " + p.node
+	cfg.RuntimeParams["application_name"] = appName(role, p.node)
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -297,7 +299,7 @@ func (p *PubSub) OnReconnect(fn func()) {
 // Stats returns a snapshot of the link and the counters.
 func (p *PubSub) Stats() Stats {
 	p.smu.Lock()
-	s := Stats{LinkUp: p.linkUp, Since: p.since, LastError: p.lastErr, QueueUsage: p.queueUsage, Listeners: p.listeners}
+	s := Stats{LinkUp: p.linkUp, Since: p.since, LastError: p.lastErr, QueueUsage: p.queueUsage, Listeners: len(p.listening)}
 	p.smu.Unlock()
 	p.qmu.Lock()
 	s.Backlog = p.qlen() + p.inflight

@@ -768,3 +768,194 @@ func TestHeldMessageReachesNodesHeardBefore(t *testing.T) {
 		}
 	}
 }
+
+// A node that is connected again but has not re-issued LISTEN yet does
+// not hear what is sent: the held message must wait for its LISTEN, not
+// for its connection.
+func TestHeldMessageWaitsForListenNotConnect(t *testing.T) {
+	cluster := privateCluster(t)
+	dsn := cluster.DSN("pubsub")
+	setTiming(t, 100*time.Millisecond, time.Second, 5*time.Second)
+	// Once slow, b's listener waits between connecting and LISTEN. (Set
+	// before the nodes start, cleared after they closed.)
+	var slow atomic.Bool
+	testBeforeListen = func(node string) {
+		if node == "b" && slow.Load() {
+			time.Sleep(1500 * time.Millisecond)
+		}
+	}
+	t.Cleanup(func() { testBeforeListen = nil })
+	a, b := startNode(t, dsn, "a"), startNode(t, dsn, "b")
+	inB := subscribe(t, b, "t")
+	waitFor(t, 5*time.Second, "a sees both listeners", func() bool { return a.Stats().Listeners == 2 })
+	slow.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := cluster.Halt(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "links down", func() bool { return !a.Stats().LinkUp && !b.Stats().LinkUp })
+	publish(t, a, "t", "during")
+	if err := cluster.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m := inB.next(t, 15*time.Second); m != "during" {
+		t.Fatalf("b got %#v, want the message held through the outage", m)
+	}
+	time.Sleep(300 * time.Millisecond)
+	inB.empty(t)
+}
+
+// proxiedDSN returns dsn's database reached through a new proxy.
+func proxiedDSN(t *testing.T, dsn string) (*proxy, string) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := startProxy(t, fmt.Sprintf("%s:%d", cfg.Host, cfg.Port))
+	return px, fmt.Sprintf("postgres://%s@%s/%s?sslmode=disable", cfg.User, px.addr(), cfg.Database)
+}
+
+// The publisher's own link is down while the others' are up: what it
+// publishes is held and delivered once, in order, when its link is back.
+func TestHeldWhilePublishersLinkIsDown(t *testing.T) {
+	dsn := pgtest.Empty(t)
+	setTiming(t, 200*time.Millisecond, 300*time.Millisecond, time.Second)
+	px, proxied := proxiedDSN(t, dsn)
+	a, b := startNode(t, proxied, "a"), startNode(t, dsn, "b")
+	var reconB atomic.Int32
+	b.OnReconnect(func() { reconB.Add(1) })
+	inB := subscribe(t, b, "t")
+	publish(t, a, "t", "before")
+	if m := inB.next(t, 5*time.Second); m != "before" {
+		t.Fatalf("b got %#v", m)
+	}
+
+	px.freeze()
+	waitFor(t, 5*time.Second, "a's link down", func() bool { return !a.Stats().LinkUp })
+	publish(t, a, "t", "held 1")
+	publish(t, a, "t", "held 2")
+	time.Sleep(500 * time.Millisecond)
+	inB.empty(t) // held, not lost: a cannot reach the database
+	if st := a.Stats(); st.Backlog != 2 {
+		t.Fatalf("a's backlog while its link is down: %+v", st)
+	}
+	px.thaw()
+	for _, want := range []string{"held 1", "held 2"} {
+		if m := inB.next(t, 10*time.Second); m != want {
+			t.Fatalf("b got %#v, want %q", m, want)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	inB.empty(t) // once
+	if st := a.Stats(); st.Dropped != 0 || st.Backlog != 0 || !st.LinkUp {
+		t.Fatalf("a after recovery: %+v", st)
+	}
+	if n := reconB.Load(); n != 0 {
+		t.Fatalf("b's link never went down, yet OnReconnect ran %d times", n)
+	}
+}
+
+// A receiver whose link is down when a message is sent misses it (at most
+// once) and learns it by OnReconnect.
+func TestReceiverDownMissesAndIsTold(t *testing.T) {
+	dsn := pgtest.Empty(t)
+	setTiming(t, 200*time.Millisecond, 300*time.Millisecond, time.Second)
+	px, proxied := proxiedDSN(t, dsn)
+	a, b := startNode(t, dsn, "a"), startNode(t, proxied, "b")
+	var reconB atomic.Int32
+	b.OnReconnect(func() { reconB.Add(1) })
+	inB := subscribe(t, b, "t")
+
+	px.freeze()
+	waitFor(t, 5*time.Second, "b's link down", func() bool { return !b.Stats().LinkUp })
+	publish(t, a, "t", "missed")
+	waitFor(t, 5*time.Second, "a sent it", func() bool { return a.Stats().Sent == 1 })
+	px.thaw()
+	waitFor(t, 10*time.Second, "b's OnReconnect", func() bool { return reconB.Load() == 1 })
+	publish(t, a, "t", "after")
+	if m := inB.next(t, 5*time.Second); m != "after" {
+		t.Fatalf("b got %#v, want only the message sent after its recovery", m)
+	}
+}
+
+// Past the hold limit the oldest held messages are dropped, counted and
+// logged; the rest arrive once, in order.
+func TestHoldLimitDropsOldest(t *testing.T) {
+	cluster := privateCluster(t)
+	dsn := cluster.DSN("pubsub")
+	setTiming(t, 100*time.Millisecond, time.Second, 5*time.Second)
+	a := startNode(t, dsn, "a", func(c *Config) { c.MaxBacklog = 3 })
+	b := startNode(t, dsn, "b")
+	inB := subscribe(t, b, "t")
+	waitFor(t, 5*time.Second, "a sees both listeners", func() bool { return a.Stats().Listeners == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := cluster.Halt(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "links down", func() bool { return !a.Stats().LinkUp && !b.Stats().LinkUp })
+	for i := 1; i <= 5; i++ {
+		publish(t, a, "t", event{N: i})
+	}
+	if st := a.Stats(); st.Dropped != 2 || st.Backlog != 3 {
+		t.Fatalf("a's stats past the hold limit: %+v", st)
+	}
+	if a.logs.count("backlog full") != 1 {
+		t.Fatalf("the drop was not logged once:\n%s", a.logs)
+	}
+	if err := cluster.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := 3; i <= 5; i++ {
+		m := inB.next(t, 15*time.Second)
+		if e, ok := m.(event); !ok || e.N != i {
+			t.Fatalf("b got %#v, want event %d", m, i)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	inB.empty(t)
+}
+
+// A node that listens again only after the settle window misses what was
+// held (the sender does not wait for ever) and learns it by OnReconnect.
+func TestLateNodeMissesHeldAndIsTold(t *testing.T) {
+	cluster := privateCluster(t)
+	dsn := cluster.DSN("pubsub")
+	setTiming(t, 100*time.Millisecond, time.Second, 5*time.Second)
+	sm := settleMax
+	t.Cleanup(func() { settleMax = sm })
+	settleMax = time.Second
+	var slow atomic.Bool
+	testBeforeListen = func(node string) {
+		if node == "c" && slow.Load() {
+			time.Sleep(3 * time.Second)
+		}
+	}
+	t.Cleanup(func() { testBeforeListen = nil })
+	a, b, c := startNode(t, dsn, "a"), startNode(t, dsn, "b"), startNode(t, dsn, "c")
+	var reconC atomic.Int32
+	c.OnReconnect(func() { reconC.Add(1) })
+	inB, inC := subscribe(t, b, "t"), subscribe(t, c, "t")
+	waitFor(t, 5*time.Second, "a sees three listeners", func() bool { return a.Stats().Listeners == 3 })
+	slow.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := cluster.Halt(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "links down", func() bool { return !a.Stats().LinkUp && !b.Stats().LinkUp && !c.Stats().LinkUp })
+	publish(t, a, "t", "during")
+	if err := cluster.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m := inB.next(t, 15*time.Second); m != "during" {
+		t.Fatalf("b got %#v", m)
+	}
+	waitFor(t, 15*time.Second, "c back and told", func() bool { return reconC.Load() == 1 })
+	publish(t, a, "t", "after")
+	if m := inC.next(t, 5*time.Second); m != "after" {
+		t.Fatalf("c got %#v, want only the message sent after it listened again", m)
+	}
+}

@@ -29,27 +29,63 @@ func (p *PubSub) enqueue(payloads []string) {
 		m.bytes += len(s)
 	}
 	p.qmu.Lock()
+	p.queue = append(p.queue, m)
+	p.queueBytes += m.bytes
+	dropped := p.trim()
+	p.qmu.Unlock()
+	p.published.Add(1)
+	p.reportDropped(dropped)
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// requeue puts a batch that could not be sent back at the head of the
+// queue, so that everything not yet sent is under the backlog's limits
+// and goes out in order later.
+func (p *PubSub) requeue(batch []outMsg) {
+	p.qmu.Lock()
+	n := len(batch)
+	if p.qhead >= n {
+		p.qhead -= n
+		copy(p.queue[p.qhead:], batch)
+	} else {
+		q := make([]outMsg, 0, n+p.qlen())
+		q = append(append(q, batch...), p.queue[p.qhead:]...)
+		p.queue, p.qhead = q, 0
+	}
+	for _, m := range batch {
+		p.queueBytes += m.bytes
+	}
+	p.inflight = 0
+	dropped := p.trim()
+	p.qmu.Unlock()
+	p.reportDropped(dropped)
+}
+
+// trim drops the oldest messages while the queue is over MaxBacklog or
+// maxBacklogBytes (never the newest one) and returns how many; qmu must
+// be held.
+func (p *PubSub) trim() int {
 	dropped := 0
-	for p.qlen() > 0 && (p.qlen() >= p.maxBacklog || p.queueBytes+m.bytes > maxBacklogBytes) {
+	for p.qlen() > 1 && (p.qlen() > p.maxBacklog || p.queueBytes > maxBacklogBytes) {
 		p.queueBytes -= p.queue[p.qhead].bytes
 		p.queue[p.qhead] = outMsg{}
 		p.qhead++
 		dropped++
 	}
-	p.queue = append(p.queue, m)
-	p.queueBytes += m.bytes
-	p.qmu.Unlock()
-	p.published.Add(1)
-	if dropped > 0 {
-		p.dropped.Add(uint64(dropped))
-		if ok, held := p.dropLog.allow(time.Now()); ok {
-			p.log.Warn("pubsub: backlog full, dropped the oldest messages for other nodes",
-				"dropped", dropped, "also_since_last_report", held, "max_backlog", p.maxBacklog)
-		}
+	return dropped
+}
+
+func (p *PubSub) reportDropped(n int) {
+	if n == 0 {
+		return
 	}
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	p.dropped.Add(uint64(n))
+	if ok, held := p.dropLog.allow(time.Now()); ok {
+		p.log.Warn("pubsub: backlog full, dropped the oldest messages for other nodes",
+			"dropped", n, "also_since_last_report", held, "max_backlog", p.maxBacklog)
 	}
 }
 
@@ -94,38 +130,36 @@ func (p *PubSub) batchDone() {
 	p.qmu.Unlock()
 }
 
-// sendLoop drains the queue into PostgreSQL over its own connection. A
-// batch that fails stays in hand and is sent again after reconnecting
-// (receivers drop the duplicates a lost reply can cause); new messages
-// queue behind it meanwhile.
+// sendLoop drains the queue into PostgreSQL over its own connection. It
+// takes messages off the queue only while this node listens (if it does
+// not, the database is most likely unreachable); a batch that fails goes
+// back to the head of the queue and is sent again after reconnecting
+// (receivers drop the duplicates a lost reply can cause).
 func (p *PubSub) sendLoop() {
 	defer p.wg.Done()
 	var (
 		conn     *pgx.Conn
-		batch    []outMsg
 		bo       backoff
 		failures int
 		failedAt time.Time
 	)
 	defer func() {
-		p.flushAtClose(conn, batch)
+		p.flushAtClose(conn)
 	}()
 	for {
-		if batch == nil {
-			if batch = p.takeBatch(); batch == nil {
-				select {
-				case <-p.wake:
-					continue
-				case <-p.ctx.Done():
-					return
-				}
-			}
-		}
-		// Messages go out only while this node listens (if it does not,
-		// the database is most likely unreachable) and, after an outage,
-		// once the other nodes listen again too.
+		// After an outage, messages also wait until the other nodes
+		// listen again (waitOthers).
 		if !p.waitLinkUp() {
 			return
+		}
+		batch := p.takeBatch()
+		if batch == nil {
+			select {
+			case <-p.wake:
+				continue
+			case <-p.ctx.Done():
+				return
+			}
 		}
 		var err error
 		if conn == nil {
@@ -140,7 +174,6 @@ func (p *PubSub) sendLoop() {
 			if err == nil {
 				p.sent.Add(uint64(len(batch) - refused))
 				p.batchDone()
-				batch = nil
 				bo.reset()
 				if failures > 1 {
 					p.log.Info("pubsub: sending to PostgreSQL again", "after", time.Since(failedAt).Round(time.Millisecond))
@@ -149,6 +182,7 @@ func (p *PubSub) sendLoop() {
 				continue
 			}
 		}
+		p.requeue(batch)
 		if p.ctx.Err() != nil {
 			return
 		}
@@ -224,12 +258,10 @@ func (p *PubSub) notify(ctx context.Context, conn *pgx.Conn, batch []outMsg) err
 // flushAtClose runs when the sender stops: it sends what is still queued
 // if the link is up, within closeFlush, then closes conn; whatever is left
 // is dropped and logged.
-func (p *PubSub) flushAtClose(conn *pgx.Conn, batch []outMsg) {
+func (p *PubSub) flushAtClose(conn *pgx.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), closeFlush)
 	defer cancel()
-	if batch == nil {
-		batch = p.takeBatch()
-	}
+	batch := p.takeBatch()
 	// Close may have cancelled a send in flight, and pgx closes a
 	// connection whose query was cancelled: flush on a new one then.
 	if conn != nil && conn.IsClosed() {
