@@ -417,6 +417,9 @@ func TestSurvivesServerRestart(t *testing.T) {
 		t.Fatalf("b got %#v", m)
 	}
 	<-inA.ch
+	// b hears it a moment before a has the reply (see
+	// TestHeldWhilePublishersLinkIsDown).
+	waitFor(t, 5*time.Second, "a has the reply", func() bool { st := a.Stats(); return st.Sent == 1 && st.Backlog == 0 })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -550,13 +553,14 @@ func TestSilentLossIsDetected(t *testing.T) {
 // proxy forwards TCP to a target; frozen, it stops moving bytes without
 // closing anything, like a network that went silent.
 type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	frozen bool
-	thawed chan struct{}
-	conns  []net.Conn
-	wg     sync.WaitGroup
+	ln          net.Listener
+	target      string
+	mu          sync.Mutex
+	frozen      bool
+	repliesOnly bool // frozen only from the server to the client
+	thawed      chan struct{}
+	conns       []net.Conn
+	wg          sync.WaitGroup
 }
 
 func startProxy(t *testing.T, target string) *proxy {
@@ -602,12 +606,12 @@ func (p *proxy) accept() {
 		p.conns = append(p.conns, c, s)
 		p.mu.Unlock()
 		p.wg.Add(2)
-		go p.pipe(c, s)
-		go p.pipe(s, c)
+		go p.pipe(c, s, true)
+		go p.pipe(s, c, false)
 	}
 }
 
-func (p *proxy) pipe(dst, src net.Conn) {
+func (p *proxy) pipe(dst, src net.Conn, replies bool) {
 	defer p.wg.Done()
 	defer dst.Close()
 	buf := make([]byte, 32<<10)
@@ -616,8 +620,13 @@ func (p *proxy) pipe(dst, src net.Conn) {
 		if n > 0 {
 			p.mu.Lock()
 			gate := p.thawed
+			if p.repliesOnly && !replies {
+				gate = nil
+			}
 			p.mu.Unlock()
-			<-gate // held while frozen
+			if gate != nil {
+				<-gate // held while frozen
+			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
@@ -628,10 +637,16 @@ func (p *proxy) pipe(dst, src net.Conn) {
 	}
 }
 
-func (p *proxy) freeze() {
+func (p *proxy) freeze() { p.freezeSome(false) }
+
+// freezeReplies holds what the server sends while letting the client's
+// bytes through: statements run and commit, their replies never arrive.
+func (p *proxy) freezeReplies() { p.freezeSome(true) }
+
+func (p *proxy) freezeSome(repliesOnly bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.frozen = true
+	p.frozen, p.repliesOnly = true, repliesOnly
 	p.thawed = make(chan struct{})
 }
 
@@ -644,7 +659,7 @@ func (p *proxy) thaw() {
 		c.Close()
 	}
 	p.conns = nil
-	p.frozen = false
+	p.frozen, p.repliesOnly = false, false
 	close(p.thawed)
 }
 
@@ -831,6 +846,11 @@ func TestHeldWhilePublishersLinkIsDown(t *testing.T) {
 	if m := inB.next(t, 5*time.Second); m != "before" {
 		t.Fatalf("b got %#v", m)
 	}
+	// b hears a message once it is committed, a moment before a has the
+	// reply; frozen in between, that reply is lost and "before" is sent
+	// again (TestLostReplyIsNotDeliveredTwice), so the backlog below
+	// would count it too.
+	waitFor(t, 5*time.Second, "a has the reply", func() bool { st := a.Stats(); return st.Sent == 1 && st.Backlog == 0 })
 
 	px.freeze()
 	waitFor(t, 5*time.Second, "a's link down", func() bool { return !a.Stats().LinkUp })
@@ -854,6 +874,42 @@ func TestHeldWhilePublishersLinkIsDown(t *testing.T) {
 	}
 	if n := reconB.Load(); n != 0 {
 		t.Fatalf("b's link never went down, yet OnReconnect ran %d times", n)
+	}
+}
+
+// A message whose NOTIFY committed but whose reply was lost is sent again
+// after the link is back, and the receivers drop the copy: delivered once.
+func TestLostReplyIsNotDeliveredTwice(t *testing.T) {
+	dsn := pgtest.Empty(t)
+	setTiming(t, 200*time.Millisecond, 300*time.Millisecond, time.Second)
+	px, proxied := proxiedDSN(t, dsn)
+	a, b := startNode(t, proxied, "a"), startNode(t, dsn, "b")
+	inB := subscribe(t, b, "t")
+	publish(t, a, "t", "warm-up")
+	if m := inB.next(t, 5*time.Second); m != "warm-up" {
+		t.Fatalf("b got %#v", m)
+	}
+	waitFor(t, 5*time.Second, "warm-up sent", func() bool { st := a.Stats(); return st.Sent == 1 && st.Backlog == 0 })
+
+	px.freezeReplies()
+	publish(t, a, "t", "once")
+	if m := inB.next(t, 5*time.Second); m != "once" {
+		t.Fatalf("b got %#v; the statement should have committed", m)
+	}
+	waitFor(t, 10*time.Second, "a's link down", func() bool { return !a.Stats().LinkUp })
+	if st := a.Stats(); st.Sent != 1 || st.Backlog != 1 {
+		t.Fatalf("a without the reply: %+v; want the message back in its backlog", st)
+	}
+	px.thaw()
+	waitFor(t, 15*time.Second, "a sent it again", func() bool { st := a.Stats(); return st.LinkUp && st.Sent == 2 && st.Backlog == 0 })
+	publish(t, a, "t", "after")
+	if m := inB.next(t, 5*time.Second); m != "after" {
+		t.Fatalf("b got %#v, want the copy of \"once\" dropped and \"after\" next", m)
+	}
+	time.Sleep(300 * time.Millisecond)
+	inB.empty(t)
+	if st := a.Stats(); st.Dropped != 0 {
+		t.Fatalf("a: %+v", st)
 	}
 }
 
