@@ -61,7 +61,7 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 	if nav := s.nav; nav != nil {
 		if nav.kind != navPatch || err == nil {
 			if len(s.flash) > 0 {
-				e.setFlashCookie(w, s.flash)
+				e.setFlashCookie(w, r, s.flash)
 			}
 			http.Redirect(w, r, nav.to, http.StatusFound)
 			return
@@ -147,7 +147,7 @@ func (e *Engine) takeFlashCookie(w http.ResponseWriter, r *http.Request) map[str
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Secure: e.secureCookies(r)})
 	v, err := url.QueryUnescape(c.Value)
 	if err != nil {
 		return nil
@@ -163,16 +163,23 @@ func (e *Engine) takeFlashCookie(w http.ResponseWriter, r *http.Request) map[str
 // that shows flash there (kind → message), for handlers outside live views
 // (e.g. a lookup that fails before any view mounts).
 func (e *Engine) RedirectWithFlash(w http.ResponseWriter, r *http.Request, to string, flash map[string]string) {
-	e.setFlashCookie(w, flash)
+	e.setFlashCookie(w, r, flash)
 	http.Redirect(w, r, to, http.StatusFound)
 }
 
-func (e *Engine) setFlashCookie(w http.ResponseWriter, flash map[string]string) {
+func (e *Engine) setFlashCookie(w http.ResponseWriter, r *http.Request, flash map[string]string) {
 	tok, err := e.flash.sign(flashClaims{Flash: flash})
 	if err != nil {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: tok, Path: "/", MaxAge: 60, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: tok, Path: "/", MaxAge: 60, HttpOnly: true, Secure: e.secureCookies(r), SameSite: http.SameSiteLaxMode})
+}
+
+// secureCookies reports whether cookies must be Secure: the request came
+// over TLS, or the public URL is https (behind a TLS proxy the request
+// itself is plain HTTP).
+func (e *Engine) secureCookies(r *http.Request) bool {
+	return r != nil && r.TLS != nil || e.cfg.PublicURL != nil && e.cfg.PublicURL.Scheme == "https"
 }
 
 // defaultLayout is a minimal page for apps that bring no layout.

@@ -50,6 +50,7 @@ type Sessions struct {
 	key    []byte
 	name   string
 	maxAge time.Duration
+	secure bool
 	now    func() time.Time // injectable for expiry tests
 }
 
@@ -66,6 +67,13 @@ func WithCookieName(name string) SessionOption {
 // after the browser would have dropped it is still rejected.
 func WithMaxAge(d time.Duration) SessionOption {
 	return func(s *Sessions) { s.maxAge = d }
+}
+
+// WithSecureCookies marks the cookie Secure on every response, not only
+// on requests that came over TLS: behind a TLS-terminating proxy the
+// server sees plain HTTP while the browser is on https.
+func WithSecureCookies() SessionOption {
+	return func(s *Sessions) { s.secure = true }
 }
 
 // NewSessions returns a session store keyed by secret (typically
@@ -154,7 +162,8 @@ func (s *Sessions) Ensure(w http.ResponseWriter, r *http.Request) Session {
 }
 
 // Save writes sess as the session cookie with a fresh issued-at time
-// (Path "/", HttpOnly, SameSite Lax, Secure iff the request came over TLS).
+// (Path "/", HttpOnly, SameSite Lax, Secure if the request came over TLS
+// or the store was made [WithSecureCookies]).
 // Path "/" and Lax are what let the same cookie reach both the page and
 // the socket upgrade at /live/*.
 //
@@ -174,7 +183,7 @@ func (s *Sessions) Save(w http.ResponseWriter, r *http.Request, sess Session) {
 		MaxAge:   int(s.maxAge / time.Second),
 		Expires:  s.now().Add(s.maxAge),
 		HttpOnly: true,
-		Secure:   r != nil && r.TLS != nil,
+		Secure:   s.secure || r != nil && r.TLS != nil,
 		SameSite: http.SameSiteLaxMode,
 	})
 }

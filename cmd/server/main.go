@@ -18,7 +18,8 @@
 //
 // /dashboard is protected as in the status app: DASHBOARD_PASSWORD (else
 // TASK_PASSWORD) and DASHBOARD_USER; disabled in production without a
-// password. GET /healthz answers "ok".
+// password. GET /healthz answers "ok"; GET /health and /health/db answer
+// as cinegraph's (JSON; /health/db 503 while the database does not).
 //
 // Cluster mode (CLUSTER_DATABASE_URL, NODE_NAME, NODE_URL, DRAIN_PERIOD;
 // see cmd/internal/app and `make run-cluster`): the store's cache
@@ -94,6 +95,10 @@ func register(st *app.Stack, store *movies.Store) {
 	examples.Register(st.Engine, st.Mux)
 	st.Mux.Handle("GET /metrics", st.MetricsHandler())
 	st.Mux.Handle("GET /healthz", st.Health())
+	st.RegisterHealth("cinegraph", func(ctx context.Context) error {
+		_, err := store.Pool().Exec(ctx, "SELECT 1")
+		return err
+	})
 	st.Mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, web.IndexPath, http.StatusFound)
 	})
@@ -153,6 +158,15 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 		stopDB()
 		return nil, nil, fmt.Errorf("movies database: %w", err)
 	}
+	// The pool connects lazily; say now, not at the first visitor, that
+	// the database does not answer. The server still starts (the database
+	// may come up after it): pages show their error state meanwhile.
+	pctx, pcancel := context.WithTimeout(ctx, startPingTimeout)
+	if err := store.Pool().Ping(pctx); err != nil {
+		log.Error("movies: the database does not answer at start; pages show the error state until it does (check DATABASE_URL and that PostgreSQL accepts connections)",
+			"error", err, "timeout", startPingTimeout)
+	}
+	pcancel()
 	warmCtx, stopWarm := context.WithCancel(ctx)
 	warmed := make(chan struct{})
 	go func() {
@@ -174,6 +188,9 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 		stopDB()
 	}, nil
 }
+
+// startPingTimeout bounds the start-up check of the database.
+const startPingTimeout = 5 * time.Second
 
 // warmQueries are what most visitors open first: the default browse and
 // the three primary sorts. Filtered searches reuse their orderings.

@@ -149,6 +149,7 @@ func newServer(cfg app.Config, o options, log *slog.Logger) (*server, error) {
 
 	st.Mux.Handle("GET /metrics", st.MetricsHandler())
 	st.Mux.Handle("GET /healthz", st.Health())
+	st.RegisterHealth("status", nil)
 	return &server{st: st, app: a, checker: checker, dash: dash, opts: o, handler: dashboard.CountRequests(st.Mux)}, nil
 }
 

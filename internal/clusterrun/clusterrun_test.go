@@ -16,6 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/cortex-cinegraph/golive/assets"
 	"github.com/cortex-cinegraph/golive/movies"
 	"github.com/cortex-cinegraph/golive/movies/pgtest"
 )
@@ -116,9 +117,9 @@ func TestCluster(t *testing.T) {
 	converge(t, c)
 
 	for _, n := range c.Nodes {
-		want := "/assets/app.js"
+		want := assets.Path("app.js")
 		if n.Name == "node2" {
-			want = "/assets/app-1.0.js"
+			want = assets.Path("app-1.0.js")
 		}
 		if page := get(t, n.URL+"/examples/counter"); !strings.Contains(page, `src="`+want+`"`) {
 			t.Errorf("%s's page does not load %s (NodeEnv):\n%.600s", n.Name, want, page)

@@ -152,15 +152,16 @@ func (c Config) publicURL() (*url.URL, error) {
 	return u, nil
 }
 
-// Script is the bundle for the configured client line.
+// Script is the bundle for the configured client line, under its
+// digested name.
 func (c Config) Script() string {
 	switch c.ClientLine {
 	case "1.0":
-		return "/assets/app-1.0.js"
+		return assets.Path("app-1.0.js")
 	case "1.1":
-		return "/assets/app-1.1.js"
+		return assets.Path("app-1.1.js")
 	}
-	return "/assets/app.js"
+	return assets.Path("app.js")
 }
 
 // ClientVersion is the phoenix_live_view version of the configured bundle.
@@ -206,6 +207,10 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 	if err != nil {
 		return nil, fmt.Errorf("CHECK_ORIGIN/PHX_HOST: %w", err)
 	}
+	public, err := c.publicURL()
+	if err != nil {
+		return nil, err
+	}
 	st := &Stack{Config: c, Log: log, Origins: origins}
 	var nodeID, nodeURL string
 	var peers *lazyPeers
@@ -229,7 +234,11 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 	} else {
 		st.PubSub = pubsub.NewLocal()
 	}
-	sessions := transport.NewSessions(c.derive("session"))
+	var sessOpts []transport.SessionOption
+	if public != nil && public.Scheme == "https" {
+		sessOpts = append(sessOpts, transport.WithSecureCookies())
+	}
+	sessions := transport.NewSessions(c.derive("session"), sessOpts...)
 	st.Router = &transport.Router{}
 	tc := transport.Config{
 		Router: st.Router, Origin: origins, Sessions: sessions, Secret: c.derive("longpoll"), Logger: log,
@@ -239,13 +248,9 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 		tc.Peers = peers
 	}
 	st.Socket = transport.NewServer(tc)
-	public, err := c.publicURL()
-	if err != nil {
-		return nil, err
-	}
 	st.Engine, err = live.New(live.Config{
 		Secret: c.derive("live"), Sessions: sessions, Router: st.Router, Logger: log, PubSub: st.PubSub,
-		Script: c.Script(), ClientVersion: c.ClientVersion(), Layout: layout, PublicURL: public,
+		Script: c.Script(), Stylesheet: assets.Path("app.css"), ClientVersion: c.ClientVersion(), Layout: layout, PublicURL: public,
 	})
 	if err != nil {
 		st.Close()
@@ -462,16 +467,11 @@ func (st *Stack) Serve(ctx context.Context, h http.Handler) error {
 // PubSub. The whole stop is bounded by DrainPeriod plus 10 s.
 func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
 	defer st.Close()
-	if st.Cluster != nil {
-		name := st.Cluster.Name()
-		next := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set(NodeHeader, name)
-			next.ServeHTTP(w, r)
-		})
-	}
 	var fresh newConns
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnState: fresh.track}
+	srv := &http.Server{
+		Handler: st.Handler(h), ReadHeaderTimeout: 10 * time.Second, ConnState: fresh.track,
+		MaxHeaderBytes: MaxHeaderBytes, ErrorLog: httpErrorLog(st.Log),
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	attrs := []any{"url", "http://" + ln.Addr().String(), "origin_rule", st.Socket.OriginRule()}
