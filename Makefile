@@ -5,12 +5,13 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate clean
+.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate release clean
 
 # --- set-up -----------------------------------------------------------------
 
-# Debian packages the tests need: Chromium for the browser tests and the
-# PostgreSQL server binaries for the throwaway clusters. Installed only when
+# Debian packages the tests need: Chromium for the browser tests, the
+# PostgreSQL server binaries for the throwaway clusters, and Caddy and nginx
+# for the TLS proxy tests. Installed only when
 # missing; needs root (CI and these machines run as root).
 deps-system:
 	@missing=""; \
@@ -18,6 +19,8 @@ deps-system:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v caddy >/dev/null 2>&1 || missing="$$missing caddy"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "need root to apt-get install$$missing" >&2; exit 1; fi; \
@@ -96,10 +99,23 @@ db-generate: ; $(GO) run ./cmd/moviesdb generate -n $(N) -reset
 db-explain:  ; $(GO) run ./cmd/moviesdb explain -check
 db-refresh:  ; $(GO) run ./cmd/moviesdb refresh
 
+# --- release ------------------------------------------------------------------
+
+# One static binary per app, assets embedded (under digested names), in
+# RELEASE_DIR: golive-movies (cmd/server) and golive-status (cmd/status).
+# Nothing else is needed at run time; docs/deploy has their systemd units.
+RELEASE_DIR ?= release
+RELEASE_FLAGS = -trimpath -ldflags '-s -w'
+release: assets
+	mkdir -p $(RELEASE_DIR)
+	CGO_ENABLED=0 $(GO) build $(RELEASE_FLAGS) -o $(RELEASE_DIR)/golive-movies ./cmd/server
+	CGO_ENABLED=0 $(GO) build $(RELEASE_FLAGS) -o $(RELEASE_DIR)/golive-status ./cmd/status
+	@ls -l $(RELEASE_DIR)/golive-movies $(RELEASE_DIR)/golive-status
+
 # --- bench ------------------------------------------------------------------
 
 bench:
 	$(GO) run ./cmd/bench
 
 clean:
-	rm -rf assets/dist/*.js assets/dist/*.css var/
+	rm -rf assets/dist/*.js assets/dist/*.css var/ release/

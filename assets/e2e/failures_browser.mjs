@@ -331,7 +331,7 @@ const scenarios = {
         if (lp) sessionStorage.setItem("phx:fallback:LongPoll", "true")
       }, transport === "longpoll")
       let restarted = false
-      await page.route(/\/assets\/app(-1\.\d)?\.js$/, async (route) => {
+      await page.route(/\/assets\/app(-1\.\d)?(-[0-9a-f]{10})?\.js$/, async (route) => {
         if (!restarted) {
           restarted = true
           await control.post(`/restart?mode=stop&secret=${secret}`)

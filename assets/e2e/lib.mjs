@@ -13,6 +13,9 @@
 //   E2E_ONLY         run only tests whose name contains this text (tests in
 //                    a suite build on earlier ones, so mostly for selftest)
 //   E2E_DEBUG        "1": the channel scripts log phoenix.js's own log
+//   E2E_CHROMIUM_ARGS a JSON array of extra Chromium flags for launchBrowser
+//                    (the proxy tests: --host-resolver-rules and the
+//                    certificate to trust)
 //
 // The scripts need the Go test's server and control server; run them with
 //   go test -v -run 'TestPhoenixClient|TestOriginStorm' ./transport
@@ -124,14 +127,27 @@ export const chromiumArgs = [
   "--disable-sync",
 ]
 
+// extraChromiumArgs are the flags of E2E_CHROMIUM_ARGS (a JSON array of
+// strings), none when it is unset.
+export function extraChromiumArgs() {
+  const raw = process.env.E2E_CHROMIUM_ARGS
+  if (!raw) return []
+  const args = JSON.parse(raw)
+  if (!Array.isArray(args) || !args.every((a) => typeof a === "string")) {
+    throw new Error(`E2E_CHROMIUM_ARGS must be a JSON array of strings: ${raw}`)
+  }
+  return args
+}
+
 // launchBrowser starts Debian's Chromium with a fresh temporary profile
 // (playwright's default for launch; TMPDIR is a directory the Go test
-// removes). It is closed at exit.
-export async function launchBrowser() {
+// removes) and args added to chromiumArgs (by default the flags of
+// E2E_CHROMIUM_ARGS). It is closed at exit.
+export async function launchBrowser(args = extraChromiumArgs()) {
   const { chromium } = await import("playwright-core")
   const browser = await chromium.launch({
     executablePath: env("CHROMIUM_PATH", "/usr/bin/chromium"),
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...args],
     timeout: 30000,
   })
   onCleanup(() => browser.close())

@@ -18,7 +18,9 @@
 // comma-separated subset of the runs, default all three, always in the
 // order below); E2E_LP_BLOCK_WS=1 (the longpoll run also blocks WebSockets
 // in the browser, and any attempt to open one fails the run; the cluster
-// test sets it).
+// test sets it). Through a TLS proxy (cmd/server/proxy_e2e_test.go) E2E_URL
+// is https://golive.test and E2E_CHROMIUM_ARGS (lib.mjs) maps that host to
+// the proxy and trusts its certificate.
 import { assert, control, env, launchBrowser, newPage, run, setup, test, waitFor } from "./lib.mjs"
 
 const base = env("E2E_URL")

@@ -427,7 +427,9 @@ func TestClusterMoviesBrowser(t *testing.T) {
 		ErrorLog: slog.NewLogLogger(e2e.Logger(t).Handler(), slog.LevelDebug),
 	})
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// It spans the walk (up to 180 s below) and the checks after it: a
+	// shorter one expired under load before the metrics were read.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	store, err := movies.Open(ctx, dsn, movies.Config{Logger: e2e.Logger(t)})
 	if err != nil {

@@ -72,6 +72,15 @@ type moviesHarness struct {
 
 func newMoviesHarness(t *testing.T) *moviesHarness {
 	t.Helper()
+	return newMoviesHarnessWith(t, app.Config{}, nil)
+}
+
+// newMoviesHarnessWith is newMoviesHarness with the server configured by
+// cfg (its Addr is ignored; an empty SecretKeyBase gets the test's) and,
+// unless wrap is nil, its handler wrapped by wrap (the proxy tests serve
+// it as main does and record what reaches the app).
+func newMoviesHarnessWith(t *testing.T, cfg app.Config, wrap func(st *app.Stack, next http.Handler) http.Handler) *moviesHarness {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dsn := pgtest.Seeded(t, func(ctx context.Context, dsn string) error {
@@ -79,7 +88,11 @@ func newMoviesHarness(t *testing.T) *moviesHarness {
 		return err
 	})
 	log := e2e.Logger(t)
-	st, err := app.New(app.Config{Addr: "127.0.0.1:0", SecretKeyBase: []byte(moviesSecret)}, log, views.Layout)
+	cfg.Addr = "127.0.0.1:0"
+	if cfg.SecretKeyBase == nil {
+		cfg.SecretKeyBase = []byte(moviesSecret)
+	}
+	st, err := app.New(cfg, log, views.Layout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +103,7 @@ func newMoviesHarness(t *testing.T) *moviesHarness {
 	t.Cleanup(store.Close)
 	register(st, store)
 	h := &moviesHarness{st: st, store: store, reqs: map[string]map[string]int{}, samples: map[string][]transport.StatsSnapshot{}}
-	h.srv = e2e.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tr, ok := strings.CutPrefix(r.URL.Path, "/live/"); ok {
 			h.mu.Lock()
 			if h.run != "" {
@@ -99,7 +112,11 @@ func newMoviesHarness(t *testing.T) *moviesHarness {
 			h.mu.Unlock()
 		}
 		st.Mux.ServeHTTP(w, r)
-	}))
+	})
+	if wrap != nil {
+		handler = wrap(st, handler)
+	}
+	h.srv = e2e.NewServer(t, handler)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -337,7 +337,7 @@ func TestStatusBrowser(t *testing.T) {
 			// Everything running now (server, sampler, control server) is
 			// the baseline; what the browser run starts must be gone after.
 			baseline := goleak.IgnoreCurrent()
-			e2e.RunNode(t, "status_browser.mjs", env, 100*time.Second)
+			e2e.RunNode(t, "status_browser.mjs", env, 180*time.Second) // under a full test load the run took over 90 s
 			h.checkPhases(t, c.phases...)
 			h.checkAllViewsEnded(t, baseline)
 		})

@@ -125,6 +125,25 @@ func RequireChromium(t testing.TB) string {
 	return path
 }
 
+// RequireProgram returns the path of the program name: on PATH, else in
+// /usr/sbin or /usr/bin (Debian puts nginx in /usr/sbin, which is not on
+// every PATH). A missing program fails the test, naming the Debian
+// package that provides it (skips it under -short).
+func RequireProgram(t testing.TB, name, debPackage string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	for _, dir := range []string{"/usr/sbin", "/usr/bin"} {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	missing(t, "%s not found on PATH, in /usr/sbin or /usr/bin (apt-get install %s)", name, debPackage)
+	return ""
+}
+
 // RequireAssets checks that the named bundles exist in assets/dist.
 func RequireAssets(t testing.TB, names ...string) {
 	t.Helper()
