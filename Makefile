@@ -21,6 +21,7 @@ deps-system:
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v caddy >/dev/null 2>&1 || missing="$$missing caddy"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "need root to apt-get install$$missing" >&2; exit 1; fi; \
