@@ -29,6 +29,9 @@ const SessionName = "movies"
 //	GET /movies/{slug}, /movies-v2/{slug} the show page (live view)
 //	GET /people/{slug}                  the person page (live view)
 //	GET /movies/discover                301 to /algorithms, as the original
+//	GET /movies/legacy                  302 to /movies (query kept)
+//	GET /movies/{slug}/legacy           302 to /movies/{slug}
+//	GET /movies/{slug}/metrics          302 to /movies/{slug} with a flash
 //
 // with the headers of MOVIES.md §1: every HTML response of these routes
 // gets "cache-control: private, no-store, no-cache, must-revalidate,
@@ -82,6 +85,30 @@ func Register(e *live.Engine, mux *http.ServeMux, store *movies.Store, log *slog
 	// The original's redirect for an old link.
 	mux.HandleFunc("GET "+IndexPath+"/discover", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/algorithms", http.StatusMovedPermanently)
+	})
+	// The original's legacy (v1) pages are not served: each answers 302
+	// (not 301: the Elixir app may come back behind the same URLs) to the
+	// page that replaced it. The v1 index took the same filter
+	// parameters, so its query string is kept.
+	mux.HandleFunc("GET "+IndexPath+"/legacy", func(w http.ResponseWriter, r *http.Request) {
+		to := IndexPath
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusFound)
+	})
+	// One pattern for both: "/movies/{slug}/legacy" alone would conflict
+	// with "/movies/tmdb/{id}" (neither is more specific).
+	mux.HandleFunc("GET "+IndexPath+"/{slug}/{page}", func(w http.ResponseWriter, r *http.Request) {
+		show := IndexPath + "/" + url.PathEscape(r.PathValue("slug"))
+		switch r.PathValue("page") {
+		case "legacy":
+			http.Redirect(w, r, show, http.StatusFound)
+		case "metrics":
+			e.RedirectWithFlash(w, r, show, map[string]string{"info": "The per-movie metrics page is not available here; this is the movie's page."})
+		default:
+			http.NotFound(w, r)
+		}
 	})
 }
 

@@ -705,6 +705,22 @@ func TestShowAndRoutes(t *testing.T) {
 	if r := a.env.Get("/movies/discover"); r.Status != http.StatusMovedPermanently || r.Header.Get("Location") != "/algorithms" {
 		t.Errorf("/movies/discover: %d %v", r.Status, r.Header)
 	}
+	// The legacy pages are redirects to what replaced them.
+	for path, want := range map[string]string{
+		"/movies/legacy":                     "/movies",
+		"/movies/legacy?genres=drama&page=2": "/movies?genres=drama&page=2",
+		"/movies/" + slug + "/legacy":        "/movies/" + slug,
+		fmt.Sprintf("/movies/%d/legacy", id): fmt.Sprintf("/movies/%d", id),
+		"/movies/" + slug + "/metrics":       "/movies/" + slug,
+	} {
+		if r := a.env.Get(path); r.Status != http.StatusFound || r.Header.Get("Location") != want {
+			t.Errorf("%s: %d %v, want 302 to %s", path, r.Status, r.Header, want)
+		}
+	}
+	a.env.Get("/movies/" + slug + "/metrics")
+	if p := a.env.Get("/movies/" + slug); !strings.Contains(p.Body, "metrics page is not available here") {
+		t.Errorf("the show page after /metrics shows no flash:\n%s", p.Body)
+	}
 	if r := a.env.Get("/movies/999999999999"); r.Status != http.StatusNotFound {
 		t.Errorf("/movies/<unknown id>: %d", r.Status)
 	}
