@@ -157,8 +157,15 @@ echo "migrated; full log with the SQL of each migration: ectodump/_build/migrate
 applied=$("$PGBIN/psql" -XAtc 'select count(*) from schema_migrations')
 [ "$applied" = "$NMIG" ] || { echo "only $applied of $NMIG migrations applied" >&2; exit 1; }
 
+# Rows the migrations themselves insert (seeds/backfills); not part of schema.sql.
+"$PGBIN/psql" -XAt -c "select string_agg(format('%s=%s', t, n), ' ') from (select relname t, (xpath('/row/c/text()', query_to_xml(format('select count(*) c from %I', relname), false, true, '')))[1]::text::int n from pg_class where relkind='r' and relnamespace='public'::regnamespace and relname <> 'schema_migrations') x where n > 0" |
+  sed 's/^/rows left by the migrations (not dumped): /'
+
 {
-  "$PGBIN/pg_dump" --schema-only --no-owner --no-privileges cinegraph
+  # pg_dump >= 15.14 wraps its output in \restrict KEY / \unrestrict KEY (psql-only
+  # meta-commands with a random key, CVE-2025-8714). They are dropped so that the
+  # file is stable and plain SQL (loadable by older psql or by a driver's Exec).
+  "$PGBIN/pg_dump" --schema-only --no-owner --no-privileges cinegraph | grep -vE '^\\(un)?restrict '
   echo "--"
   echo "-- Rows of schema_migrations (versions only; inserted_at left NULL to keep this file stable)"
   echo "--"

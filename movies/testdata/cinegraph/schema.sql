@@ -2,7 +2,6 @@
 -- PostgreSQL database dump
 --
 
-\restrict zmpvx9XxnDSkwhsOXaWa1CwPpQqCANVTp68YBGjhQYoAExRrZdcY0baz2uOJcMs
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -4881,7 +4880,6 @@ ALTER TABLE ONLY public.prediction_models
 -- PostgreSQL database dump complete
 --
 
-\unrestrict zmpvx9XxnDSkwhsOXaWa1CwPpQqCANVTp68YBGjhQYoAExRrZdcY0baz2uOJcMs
 
 --
 -- Rows of schema_migrations (versions only; inserted_at left NULL to keep this file stable)
