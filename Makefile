@@ -79,6 +79,9 @@ lint: generate
 # own servers, Chromium and PostgreSQL on loopback).
 unit:
 	$(GO) test -count=1 -timeout 15m ./...
+	@echo "--- the movies tests again, on cinegraph's real schema (movies/testdata/cinegraph)"
+	MOVIES_SCHEMA=cinegraph $(GO) test -count=1 -timeout 10m ./movies/...
+	MOVIES_SCHEMA=cinegraph $(GO) test -count=1 -timeout 10m -run '^(TestMoviesBrowser|TestMoviesRoutes|TestOpenStoreWarmsPrimarySearches|TestProxyMoviesWalk)$$' ./cmd/server
 
 # Short fuzzing runs of the frame and LongPoll decoders. Budgets are
 # execution counts, not durations: Go 1.26's fuzz coordinator can fail a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -69,7 +70,8 @@ type ExplainCase struct {
 	Params string // URL query
 	Path   Path
 	// Index must appear in one of the plans (for a filter: the filter
-	// set's).
+	// set's); "a|b": either (cinegraph's schema has duplicate indexes on
+	// the same columns, under other names).
 	Index string
 }
 
@@ -87,8 +89,8 @@ var ExplainCases = []ExplainCase{
 	{"two genres, most recent", "genres=western,war&sort=release_date_desc", PathGeneric, "movie_genres_genre_id_index"},
 	{"decade", "decade=1950", PathGeneric, "release_date"},
 	{"list", "lists=criterion", PathGeneric, "movies_canonical_sources_index"},
-	{"festival", "festivals=cannes", PathGeneric, "festival_ceremonies_organization_id_year_index"},
-	{"person", "people={person}", PathGeneric, "movie_credits_person_id_job_index"},
+	{"festival", "festivals=cannes", PathGeneric, "festival_ceremonies_organization_id_year_index|idx_festival_ceremonies_org_year"},
+	{"person", "people={person}", PathGeneric, "movie_credits_person_id_job_index|movie_credits_person_id_credit_type_index|movie_credits_person_movie_job_idx"},
 	{"search", "search=lighthouse", PathGeneric, "movies_title_trgm_idx"},
 }
 
@@ -106,8 +108,9 @@ func (c ExplainCase) CheckPlan(path Path, plans []string) string {
 		return "no plan"
 	}
 	var problems []string
-	if !strings.Contains(strings.Join(plans, "\n"), c.Index) {
-		problems = append(problems, "no plan uses "+c.Index)
+	all := strings.Join(plans, "\n")
+	if !slices.ContainsFunc(strings.Split(c.Index, "|"), func(ix string) bool { return strings.Contains(all, ix) }) {
+		problems = append(problems, "no plan uses "+strings.ReplaceAll(c.Index, "|", " or "))
 	}
 	for i, pl := range plans {
 		label, _, _ := strings.Cut(strings.TrimPrefix(pl, "-- "), "\n")

@@ -265,7 +265,11 @@ func ids(r movies.Result) []int64 {
 // refused with a clear message.
 func TestMigrate(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.Migrated(t, migrate)
+	// Our migrations, whichever schema the other tests run on.
+	dsn := pgtest.Empty(t)
+	if _, err := movies.Migrate(ctx, dsn, nil); err != nil {
+		t.Fatal(err)
+	}
 	if st, err := movies.DetectSchema(ctx, dsn); err != nil || st != movies.SchemaOurs {
 		t.Errorf("migrated: %v %v", st, err)
 	}
@@ -295,6 +299,17 @@ func TestMigrate(t *testing.T) {
 		if st, _ := movies.DetectSchema(ctx, dsn); st != movies.SchemaForeign {
 			t.Errorf("%s: detected %v", ddl, st)
 		}
+	}
+	// The production schema itself.
+	real := pgtest.Empty(t)
+	if err := pgtest.LoadCinegraphSchema(ctx, real); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := movies.DetectSchema(ctx, real); st != movies.SchemaForeign {
+		t.Errorf("cinegraph's schema detected as %v", st)
+	}
+	if _, err := movies.Migrate(ctx, real, nil); !errors.Is(err, movies.ErrForeignSchema) {
+		t.Errorf("migrate on cinegraph's schema gave %v", err)
 	}
 }
 

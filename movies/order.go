@@ -364,7 +364,11 @@ func cardsSQL(p *plan, a *args, ids []int64) string {
 		` + cert + `
 	FROM unnest(` + a.add(ids) + `::bigint[]) WITH ORDINALITY AS p(id, ord)
 	JOIN movies m ON m.id = p.id
-	LEFT JOIN movie_scoreability_view v ON v.movie_id = p.id
+	-- Cinegraph's view is not flattened into a join on its nullable side
+	-- (planned as a scan of every movie). A lateral subquery kept apart
+	-- (OFFSET 0: not pulled up) takes the movie id into the view, down
+	-- to its index scans.
+	LEFT JOIN LATERAL (SELECT * FROM movie_scoreability_view v WHERE v.movie_id = p.id OFFSET 0) v ON true
 	LEFT JOIN movie_score_caches sc ON sc.movie_id = p.id
 	ORDER BY p.ord`
 }

@@ -132,7 +132,8 @@ func Empty(t testing.TB) string {
 // Migrated returns the URL of a new database with the schema (no rows).
 func Migrated(t testing.TB, migrate Migrator) string {
 	t.Helper()
-	return fromTemplate(t, "migrated", func(ctx context.Context, dsn string) error { return migrate(ctx, dsn) })
+	kind, migrate := schemaMigrator("migrated", migrate)
+	return fromTemplate(t, kind, func(ctx context.Context, dsn string) error { return migrate(ctx, dsn) })
 }
 
 // Seeded returns the URL of a new database with the schema and the
@@ -141,7 +142,8 @@ func Migrated(t testing.TB, migrate Migrator) string {
 // one.
 func Seeded(t testing.TB, migrate Migrator) string {
 	t.Helper()
-	return fromTemplate(t, "seeded", func(ctx context.Context, dsn string) error {
+	kind, migrate := schemaMigrator("seeded", migrate)
+	return fromTemplate(t, kind, func(ctx context.Context, dsn string) error {
 		if err := migrate(ctx, dsn); err != nil {
 			return err
 		}
