@@ -24,6 +24,7 @@ type liveFlags struct {
 
 	// shared with the socket mode
 	url              string
+	transport        string
 	concurrency      int
 	rate             float64
 	duration, warmup time.Duration
@@ -59,7 +60,7 @@ func runLive(ctx context.Context, f liveFlags) int {
 		}
 	}
 	l, err := socketload.NewLive(socketload.LiveConfig{
-		Base: out.Base, Path: f.path, Clients: f.clients, Concurrency: f.concurrency,
+		Base: out.Base, Path: f.path, Transport: f.transport, Clients: f.clients, Concurrency: f.concurrency,
 		JoinTimeout: f.joinTimeout, Reconnect: f.reconnect, Heartbeat: f.heartbeat,
 	})
 	if err != nil {

@@ -11,7 +11,9 @@
 //
 // With -live-path it runs live-view clients instead, as browser tabs on a
 // page of a golive server (the server is -url's scheme and host): each GETs
-// the page, connects to /live/websocket and joins the view.
+// the page, connects to /live/websocket (with -transport longpoll, opens a
+// LongPoll session at /live/longpoll) and joins the view. It works against
+// Phoenix LiveView servers too (the page's socket must be at /live).
 //
 //	loadgen -url http://127.0.0.1:4000 -live-path /examples/counter \
 //	        -clients 1000 -reconnect -hold 60s [-wait-joined 30s] [-json]
@@ -76,7 +78,7 @@ func main() {
 	defer stop()
 
 	if lf.path != "" {
-		lf.url, lf.concurrency, lf.rate, lf.duration, lf.warmup, lf.hold, lf.json = *url, *concurrency, *rate, *duration, *warmup, *hold, *asJSON
+		lf.url, lf.transport, lf.concurrency, lf.rate, lf.duration, lf.warmup, lf.hold, lf.json = *url, *transport, *concurrency, *rate, *duration, *warmup, *hold, *asJSON
 		code := runLive(ctx, lf)
 		stop()
 		cancel()

@@ -21,16 +21,17 @@ import (
 // under the server's, so that on a small machine the load generator
 // disturbs the figures less.
 type http1Conn struct {
-	l    *Load
-	host string
-	c    net.Conn
-	br   *bufio.Reader
-	buf  []byte
-	dead bool // failed or closed by the server: dial a new one
+	host   string
+	header string // extra header lines, each ending in "\r\n"
+	c      net.Conn
+	br     *bufio.Reader
+	buf    []byte
+	dead   bool // failed or closed by the server: dial a new one
 }
 
-// dialHTTP1 connects to the host of endpoint (an http:// URL).
-func (l *Load) dialHTTP1(ctx context.Context, endpoint string) (*http1Conn, error) {
+// dialHTTP1 connects to the host of endpoint (an http:// URL); header is
+// sent with every request.
+func dialHTTP1(ctx context.Context, d *countingDialer, endpoint, header string) (*http1Conn, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, err
@@ -42,11 +43,11 @@ func (l *Load) dialHTTP1(ctx context.Context, endpoint string) (*http1Conn, erro
 	if u.Port() == "" {
 		addr = net.JoinHostPort(u.Hostname(), "80")
 	}
-	c, err := l.dialer.DialContext(ctx, "tcp", addr)
+	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return &http1Conn{l: l, host: u.Host, c: c, br: bufio.NewReaderSize(c, 2048)}, nil
+	return &http1Conn{host: u.Host, header: header, c: c, br: bufio.NewReaderSize(c, 2048)}, nil
 }
 
 // roundTrip sends one request and reads the LongPoll JSON answer. After an
@@ -76,6 +77,7 @@ func (h *http1Conn) exchange(ctx context.Context, method, pathQuery string, body
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, h.host...)
 	b = append(b, "\r\nUser-Agent: golive-socketload\r\nAccept: application/json\r\n"...)
+	b = append(b, h.header...)
 	if body != nil {
 		b = append(b, "Content-Type: application/x-ndjson\r\nContent-Length: "...)
 		b = strconv.AppendInt(b, int64(len(body)), 10)

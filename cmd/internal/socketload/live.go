@@ -25,9 +25,11 @@ import (
 // This file is the live-view side of the load client: each client does
 // what a browser tab does to go live — GET the page with its own cookie
 // jar, read the csrf-token meta and the data-phx-main container's id,
-// session and static tokens, open the WebSocket at /live/websocket with the
-// session cookie, and join "lv:<id>" — and then sends phx-click events,
-// open loop, measuring each reply (its round trip and its size on the wire).
+// session and static tokens, open the WebSocket at /live/websocket (or a
+// LongPoll session at /live/longpoll) with the session cookie, and join
+// "lv:<id>" — and then sends phx-click events, open loop, measuring each
+// reply (its round trip and its size on the wire). It works against golive
+// servers and against Phoenix LiveView itself (see PhoenixRef in cmd/bench).
 
 // DefaultLiveVsn is the client version the 1.2 bundle announces (_lv_vsn).
 const DefaultLiveVsn = "1.2.12"
@@ -39,6 +41,15 @@ type LiveConfig struct {
 	Base string
 	// Path is the page, e.g. "/examples/counter".
 	Path string
+	// Transport is WebSocket (the default) or LongPoll: a LongPoll client
+	// opens its session at Base + "/live/longpoll" with the connect params
+	// and the session cookie, as phoenix.js does, then polls on one
+	// keep-alive connection and POSTs on another. LongPoll is for the
+	// benchmarks; Reconnect and Heartbeat work with both.
+	Transport string
+	// PollTimeout bounds one LongPoll request (default 20 s, phoenix.js
+	// longpollerTimeout).
+	PollTimeout time.Duration
 	// Clients is how many browser tabs to simulate.
 	Clients int
 	// Vsn is the _lv_vsn connect parameter (DefaultLiveVsn if empty); it
@@ -88,6 +99,7 @@ type LiveLoad struct {
 	// JoinBytes is the size of the first join reply frame.
 	JoinBytes int
 
+	lpStats     counters // LongPoll requests
 	closing     atomic.Bool
 	disconnects atomic.Int64
 	pushes      atomic.Int64 // frames that were not replies
@@ -117,11 +129,31 @@ type liveClient struct {
 	st      clientStats // reconnect accounting
 }
 
-// liveConn is one WebSocket of a client.
+// liveConn is one connection of a client: a WebSocket or a LongPoll
+// session.
 type liveConn struct {
-	ws     *websocket.Conn
-	joined atomic.Bool   // its join was answered ok
-	done   chan struct{} // closed when its reader has stopped
+	ws     *websocket.Conn // WebSocket, or
+	lp     *lpConn         // LongPoll
+	joined atomic.Bool     // its join was answered ok
+	done   chan struct{}   // closed when its reader has stopped
+}
+
+// write sends one text frame (a LongPoll session queues it for its POST
+// loop).
+func (c *liveConn) write(ctx context.Context, b []byte) error {
+	if c.lp != nil {
+		return c.lp.send(ctx, b)
+	}
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// closeNow ends the connection; its reader stops and reports the end.
+func (c *liveConn) closeNow() {
+	if c.lp != nil {
+		c.lp.close()
+		return
+	}
+	_ = c.ws.CloseNow()
 }
 
 type liveReq struct {
@@ -160,6 +192,15 @@ func (c *LiveConfig) setDefaults() error {
 	}
 	if c.JoinTimeout <= 0 {
 		c.JoinTimeout = 10 * time.Second
+	}
+	if c.Transport == "" {
+		c.Transport = WebSocket
+	}
+	if c.Transport != WebSocket && c.Transport != LongPoll {
+		return fmt.Errorf("socketload: unknown transport %q (want websocket or longpoll)", c.Transport)
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 20 * time.Second
 	}
 	if c.Heartbeat == 0 && c.Reconnect {
 		c.Heartbeat = 30 * time.Second
@@ -233,7 +274,7 @@ func (l *LiveLoad) Close() {
 	for _, c := range l.clients {
 		c.mu.Lock()
 		if c.conn != nil {
-			_ = c.conn.ws.CloseNow()
+			c.conn.closeNow()
 		}
 		c.mu.Unlock()
 	}
@@ -414,30 +455,42 @@ func (e *connectError) Unwrap() error { return e.err }
 func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 	l := c.l
 	q := url.Values{"_csrf_token": {c.csrf}, "_lv_vsn": {l.cfg.Vsn}, "vsn": {"2.0.0"}}
-	u := "ws" + strings.TrimPrefix(l.cfg.Base, "http") + "/live/websocket?" + q.Encode()
-	h := http.Header{}
 	pu, _ := url.Parse(c.pageURL)
+	var cookies []string
 	for _, ck := range c.jar.Cookies(pu) {
-		h.Add("Cookie", ck.Name+"="+ck.Value)
+		cookies = append(cookies, ck.Name+"="+ck.Value)
 	}
-	ws, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{
-		HTTPClient: l.wsHTTP, HTTPHeader: h, CompressionMode: websocket.CompressionDisabled,
-	})
-	if err != nil {
-		return LiveReply{}, nil, &connectError{err}
-	}
-	ws.SetReadLimit(16 << 20)
-	conn := &liveConn{ws: ws, done: make(chan struct{})}
-	c.mu.Lock()
-	if l.closing.Load() {
+	var conn *liveConn
+	if l.cfg.Transport == LongPoll {
+		var err error
+		if conn, err = c.openLongPoll(ctx, q.Encode(), cookies); err != nil {
+			return LiveReply{}, nil, err
+		}
+	} else {
+		u := "ws" + strings.TrimPrefix(l.cfg.Base, "http") + "/live/websocket?" + q.Encode()
+		h := http.Header{}
+		for _, ck := range cookies {
+			h.Add("Cookie", ck)
+		}
+		ws, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{
+			HTTPClient: l.wsHTTP, HTTPHeader: h, CompressionMode: websocket.CompressionDisabled,
+		})
+		if err != nil {
+			return LiveReply{}, nil, &connectError{err}
+		}
+		ws.SetReadLimit(16 << 20)
+		conn = &liveConn{ws: ws, done: make(chan struct{})}
+		c.mu.Lock()
+		if l.closing.Load() {
+			c.mu.Unlock()
+			_ = ws.CloseNow()
+			return LiveReply{}, nil, errClosed
+		}
+		c.conn, c.hbRef = conn, 0
 		c.mu.Unlock()
-		_ = ws.CloseNow()
-		return LiveReply{}, nil, errClosed
+		l.wg.Add(1)
+		go c.readLoop(conn)
 	}
-	c.conn, c.hbRef = conn, 0
-	c.mu.Unlock()
-	l.wg.Add(1)
-	go c.readLoop(conn)
 	params := map[string]any{"_csrf_token": c.csrf, "_mounts": c.mounts, "_mount_attempts": c.failedJoins, "_lv_vsn": l.cfg.Vsn}
 	payload, _ := json.Marshal(map[string]any{"url": c.pageURL, "session": c.sess, "static": c.stat, "params": params})
 	r, err := c.call(ctx, conn, "phx_join", payload)
@@ -453,13 +506,49 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 	if err != nil {
 		// Wait for the reader, so that it has let go of the client before
 		// the next attempt.
-		_ = ws.CloseNow()
+		conn.closeNow()
 		<-conn.done
 		return r, nil, fmt.Errorf("join: %w", err)
 	}
 	c.mounts++
 	c.failedJoins = 0
 	return r, conn, nil
+}
+
+// openLongPoll opens a LongPoll session for c with the connect params
+// query and the page's cookies, makes it c's current connection and starts
+// its poll loop (the connection's reader).
+func (c *liveClient) openLongPoll(ctx context.Context, query string, cookies []string) (*liveConn, error) {
+	l := c.l
+	conn := &liveConn{done: make(chan struct{})}
+	env := lpEnv{
+		dialer: l.dialer, pollTimeout: l.cfg.PollTimeout, stats: &l.lpStats, query: query,
+		incoming: c.incoming,
+		stopped: func(err error) {
+			defer l.wg.Done()
+			c.ended(conn, err)
+		},
+	}
+	if len(cookies) > 0 {
+		env.header = "Cookie: " + strings.Join(cookies, "; ") + "\r\n"
+	}
+	// The poll loop may stop (and call stopped) as soon as it starts.
+	l.wg.Add(1)
+	lp, err := startLP(ctx, l.ctx, env, l.cfg.Base+"/live", "")
+	if err != nil {
+		l.wg.Done()
+		return nil, &connectError{err}
+	}
+	conn.lp = lp
+	c.mu.Lock()
+	if l.closing.Load() {
+		c.mu.Unlock()
+		lp.close()
+		return nil, errClosed
+	}
+	c.conn, c.hbRef = conn, 0
+	c.mu.Unlock()
+	return conn, nil
 }
 
 // clickPayload is what phoenix.js sends for a phx-click on a button.
@@ -516,7 +605,7 @@ func (c *liveClient) call(ctx context.Context, conn *liveConn, event string, pay
 	c.mu.Lock()
 	topic := c.topic
 	c.mu.Unlock()
-	if err := conn.ws.Write(ctx, websocket.MessageText, frame(topic, ref, event, payload)); err != nil {
+	if err := conn.write(ctx, frame(topic, ref, event, payload)); err != nil {
 		c.unregister(ref)
 		return LiveReply{}, err
 	}
@@ -769,7 +858,7 @@ func (l *LiveLoad) Events(ctx context.Context, tc LiveTrafficConfig) (LiveTraffi
 				conn, topic := c.current()
 				err := errNotConnected
 				if conn != nil {
-					err = conn.ws.Write(ctx, websocket.MessageText, frame(topic, ref, "event", payload))
+					err = conn.write(ctx, frame(topic, ref, "event", payload))
 				}
 				allSent++
 				if measured {

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // This file keeps live clients live across server restarts (LiveConfig.
@@ -320,7 +318,7 @@ func (c *liveClient) watch(conn *liveConn) {
 			// Close, as phoenix.js does on a heartbeat timeout; the
 			// reader then ends the connection.
 			l.re.hbTimeouts.Add(1)
-			_ = conn.ws.CloseNow()
+			conn.closeNow()
 			select {
 			case <-conn.done:
 			case <-l.ctx.Done():
@@ -352,7 +350,7 @@ func (c *liveClient) heartbeat(conn *liveConn) bool {
 	// then ends it.
 	ctx, cancel := context.WithTimeout(c.l.ctx, c.l.cfg.Heartbeat)
 	defer cancel()
-	_ = conn.ws.Write(ctx, websocket.MessageText, b)
+	_ = conn.write(ctx, b)
 	return true
 }
 

@@ -20,9 +20,8 @@ const maxBatch = 100
 // batch when the previous one is acknowledged. Polls and POSTs each have
 // their own keep-alive connection, as in a browser.
 type lpConn struct {
-	l      *Load
-	s      *sock
-	base   string // path?vsn=2.0.0 of every request after the open
+	env    lpEnv
+	base   string // path?query of every request after the open
 	dial   string // the endpoint those requests go to (Config.URL or AltURL)
 	token  string
 	ctx    context.Context
@@ -38,6 +37,28 @@ type lpConn struct {
 	endOnce sync.Once
 }
 
+// lpEnv is what a LongPoll session needs from its owner: an echo socket
+// of a Load (openLP) or a live-view client (live_longpoll.go).
+type lpEnv struct {
+	dialer      *countingDialer
+	pollTimeout time.Duration
+	stats       *counters
+	// header is sent with every request: zero or more header lines, each
+	// ending in "\r\n" (a live client's Cookie).
+	header string
+	// query is the query string of every request, before the token:
+	// "vsn=2.0.0" plus a live client's connect params.
+	query string
+	// incoming gets every frame a poll brings.
+	incoming func(data []byte, now time.Time)
+	// ended is called once when the session fails (not when it is closed).
+	ended func(err error)
+	// stopped, if set, is called once when the poll loop has returned,
+	// however the session ended (closed: errClosed); nothing of the
+	// session calls incoming after it.
+	stopped func(err error)
+}
+
 type lpResponse struct {
 	Status   int      `json:"status"`
 	Token    string   `json:"token"`
@@ -45,27 +66,38 @@ type lpResponse struct {
 }
 
 func openLP(ctx context.Context, l *Load, s *sock) (*lpConn, error) {
-	u, err := url.Parse(l.cfg.URL)
+	env := lpEnv{
+		dialer: l.dialer, pollTimeout: l.cfg.PollTimeout, stats: &l.stats, query: "vsn=2.0.0",
+		incoming: s.incoming, ended: s.ended,
+	}
+	return startLP(ctx, l.ctx, env, l.cfg.URL, l.cfg.AltURL)
+}
+
+// startLP opens a LongPoll session at the socket mount endpoint (its
+// requests after the open go to alt, if set) and starts its poll loop,
+// which runs until parent ends, the session is closed or it fails.
+func startLP(ctx, parent context.Context, env lpEnv, endpoint, alt string) (*lpConn, error) {
+	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, err
 	}
-	open := u.EscapedPath() + "/longpoll?vsn=2.0.0"
-	c := &lpConn{l: l, s: s, base: open, dial: l.cfg.URL}
-	if l.cfg.AltURL != "" {
-		a, err := url.Parse(l.cfg.AltURL)
+	open := u.EscapedPath() + "/longpoll?" + env.query
+	c := &lpConn{env: env, base: open, dial: endpoint}
+	if alt != "" {
+		a, err := url.Parse(alt)
 		if err != nil {
 			return nil, err
 		}
-		c.base, c.dial = a.EscapedPath()+"/longpoll?vsn=2.0.0", l.cfg.AltURL
+		c.base, c.dial = a.EscapedPath()+"/longpoll?"+env.query, alt
 	}
-	c.ctx, c.cancel = context.WithCancel(l.ctx)
-	if c.poll, err = l.dialHTTP1(ctx, l.cfg.URL); err != nil {
+	c.ctx, c.cancel = context.WithCancel(parent)
+	if c.poll, err = dialHTTP1(ctx, env.dialer, endpoint, env.header); err != nil {
 		c.cancel()
 		return nil, err
 	}
 	// phoenix.js appends "&" + serialize({token: null}), which is empty:
 	// the first URL ends in "&".
-	resp, err := c.poll.roundTrip(ctx, "GET", open+"&", nil, l.cfg.PollTimeout)
+	resp, err := c.poll.roundTrip(ctx, "GET", open+"&", nil, env.pollTimeout)
 	if err == nil && (resp.Status != 410 || resp.Token == "") {
 		err = fmt.Errorf("longpoll open: want status 410 with a token, got status %d", resp.Status)
 	}
@@ -75,7 +107,7 @@ func openLP(ctx context.Context, l *Load, s *sock) (*lpConn, error) {
 		return nil, err
 	}
 	c.token = resp.Token
-	if c.dial != l.cfg.URL {
+	if c.dial != endpoint {
 		// The rest of the session goes elsewhere; this connection was
 		// only for the open.
 		c.poll.close()
@@ -90,7 +122,7 @@ func (c *lpConn) pathQuery() string { return c.base + "&token=" + url.QueryEscap
 // use returns a live connection in *p, dialling a new one if needed.
 func (c *lpConn) use(p **http1Conn) (*http1Conn, error) {
 	if *p == nil || (*p).dead {
-		h, err := c.l.dialHTTP1(c.ctx, c.dial)
+		h, err := dialHTTP1(c.ctx, c.env.dialer, c.dial, c.env.header)
 		if err != nil {
 			return nil, err
 		}
@@ -104,14 +136,23 @@ func (c *lpConn) request(p **http1Conn, method string, body []byte) (lpResponse,
 	if err != nil {
 		return lpResponse{}, err
 	}
-	return h.roundTrip(c.ctx, method, c.pathQuery(), body, c.l.cfg.PollTimeout)
+	return h.roundTrip(c.ctx, method, c.pathQuery(), body, c.env.pollTimeout)
 }
 
 func (c *lpConn) pollLoop() {
-	st := &c.l.stats
+	st := c.env.stats
 	defer func() {
 		if c.poll != nil {
 			c.poll.close()
+		}
+		if c.env.stopped != nil {
+			c.mu.Lock()
+			err := c.failed
+			c.mu.Unlock()
+			if err == nil {
+				err = errClosed
+			}
+			c.env.stopped(err)
 		}
 	}()
 	for {
@@ -130,7 +171,7 @@ func (c *lpConn) pollLoop() {
 			st.pollsWithMsgs.Add(1)
 			now := time.Now()
 			for _, m := range resp.Messages {
-				c.s.incoming([]byte(m), now)
+				c.env.incoming([]byte(m), now)
 			}
 		case 204:
 		default:
@@ -161,7 +202,7 @@ func (c *lpConn) send(_ context.Context, frame []byte) error {
 }
 
 func (c *lpConn) postLoop() {
-	st := &c.l.stats
+	st := c.env.stats
 	for {
 		c.mu.Lock()
 		if len(c.buf) == 0 || c.failed != nil {
@@ -212,7 +253,9 @@ func (c *lpConn) end(err error) {
 		c.buf = nil
 		c.mu.Unlock()
 		c.cancel()
-		c.s.ended(err)
+		if c.env.ended != nil {
+			c.env.ended(err)
+		}
 	})
 }
 
