@@ -12,6 +12,7 @@ import (
 func Register(e *live.Engine, mux *http.ServeMux) {
 	ls := e.Session("examples")
 	ls.Handle(mux, "GET /examples/counter", "examples.counter", func() live.View { return &Counter{} })
+	ls.Handle(mux, "GET /examples/refcounter", "examples.refcounter", func() live.View { return &RefCounter{} })
 	ls.Handle(mux, "GET /examples/grid", "examples.grid", func() live.View { return &Grid{} })
 	ls.Handle(mux, "GET /examples/stream", "examples.stream", func() live.View { return &StreamDemo{} })
 	ls.Handle(mux, "GET /examples/hooks", "examples.hooks", func() live.View { return &HooksDemo{} })
