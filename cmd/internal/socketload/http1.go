@@ -101,11 +101,24 @@ func (h *http1Conn) exchange(ctx context.Context, method, pathQuery string, body
 	if res.StatusCode != http.StatusOK {
 		return lpResponse{}, res.Close, fmt.Errorf("HTTP %s (the protocol status belongs in the body, HTTP should be 200)", res.Status)
 	}
+	r, err := parseLP(data)
+	return r, res.Close, err
+}
+
+func parseLP(data []byte) (lpResponse, error) {
 	var r lpResponse
 	if err := json.Unmarshal(data, &r); err != nil {
-		return lpResponse{}, res.Close, fmt.Errorf("longpoll response is not JSON: %v: %.100q", err, data)
+		return lpResponse{}, fmt.Errorf("longpoll response is not JSON: %v: %.100q", err, data)
 	}
-	return r, res.Close, nil
+	return r, nil
+}
+
+// ParseLongPoll reads a LongPoll answer's body as the client does: the
+// protocol status (410 with a token opens a session, 200 brings messages,
+// 204 none), the token and the frames.
+func ParseLongPoll(body []byte) (status int, token string, messages []string, err error) {
+	r, err := parseLP(body)
+	return r.Status, r.Token, r.Messages, err
 }
 
 func (h *http1Conn) ctxErr(ctx context.Context, err error) error {

@@ -384,6 +384,28 @@ var (
 	liveContainer = regexp.MustCompile(`<div id="(phx-[^"]+)" data-phx-main data-phx-session="([^"]+)" data-phx-static="([^"]*)"`)
 )
 
+// PageTokens are what a live client reads from a dead render: the
+// csrf-token meta and the data-phx-main container's id, session and static
+// tokens (a golive page or a Phoenix LiveView one).
+type PageTokens struct {
+	CSRF, ID, Session, Static string
+}
+
+// ParsePage reads the tokens of a live page.
+func ParsePage(html []byte) (PageTokens, error) {
+	m := liveCSRFMeta.FindSubmatch(html)
+	if m == nil {
+		return PageTokens{}, errors.New("no csrf-token meta in the page")
+	}
+	t := PageTokens{CSRF: string(m[1])}
+	m = liveContainer.FindSubmatch(html)
+	if m == nil {
+		return PageTokens{}, errors.New("no data-phx-main container in the page")
+	}
+	t.ID, t.Session, t.Static = string(m[1]), string(m[2]), string(m[3])
+	return t, nil
+}
+
 // fetchPage GETs the page and keeps its tokens. A client keeps its cookie
 // jar across fetches, as a browser reloading the page does.
 func (c *liveClient) fetchPage(ctx context.Context) (int, error) {
@@ -408,17 +430,11 @@ func (c *liveClient) fetchPage(ctx context.Context) (int, error) {
 	if res.StatusCode != http.StatusOK {
 		return 0, fmt.Errorf("GET %s: %s", c.l.cfg.Path, res.Status)
 	}
-	html := string(body)
-	m := liveCSRFMeta.FindStringSubmatch(html)
-	if m == nil {
-		return 0, errors.New("no csrf-token meta in the page")
+	tok, err := ParsePage(body)
+	if err != nil {
+		return 0, err
 	}
-	c.csrf = m[1]
-	m = liveContainer.FindStringSubmatch(html)
-	if m == nil {
-		return 0, errors.New("no data-phx-main container in the page")
-	}
-	c.id, c.sess, c.stat = m[1], m[2], m[3]
+	c.csrf, c.id, c.sess, c.stat = tok.CSRF, tok.ID, tok.Session, tok.Static
 	c.mounts, c.stale = 0, false
 	c.mu.Lock()
 	c.topic = "lv:" + c.id
@@ -680,30 +696,27 @@ func (c *liveClient) ended(conn *liveConn, err error) {
 	}
 }
 
-func (c *liveClient) incoming(data []byte, now time.Time) {
+// ErrNotReply is ParseReply's answer for a well-formed frame that is not
+// a reply to a numbered request (a push: diff, redirect, phx_error, …).
+var ErrNotReply = errors.New("not a reply")
+
+// ParseReply reads one server frame, [join_ref, ref, topic, event,
+// payload], as a reply to request ref. A frame that is not JSON of five
+// elements is an error; a push is ErrNotReply. A reply whose payload
+// cannot be read comes back with LiveReply.Err set.
+func ParseReply(data []byte) (uint64, LiveReply, error) {
 	var parts []json.RawMessage
 	if err := json.Unmarshal(data, &parts); err != nil || len(parts) != 5 {
-		c.l.malformed.Add(1)
-		return
+		return 0, LiveReply{}, fmt.Errorf("malformed frame: %.100q", data)
 	}
 	var event, refText string
 	_ = json.Unmarshal(parts[3], &event)
 	if event != "phx_reply" || json.Unmarshal(parts[1], &refText) != nil {
-		c.l.pushes.Add(1)
-		return
+		return 0, LiveReply{}, ErrNotReply
 	}
 	ref, err := strconv.ParseUint(refText, 10, 64)
 	if err != nil {
-		c.l.pushes.Add(1)
-		return
-	}
-	r, ok := c.unregister(ref)
-	if !ok {
-		c.l.pushes.Add(1)
-		return
-	}
-	if r.heartbeat {
-		return
+		return 0, LiveReply{}, ErrNotReply
 	}
 	var reply struct {
 		Status   string `json:"status"`
@@ -726,6 +739,27 @@ func (c *liveClient) incoming(data []byte, now time.Time) {
 		}
 		rep.DiffBytes = len(rep.Diff)
 	}
+	return ref, rep, nil
+}
+
+func (c *liveClient) incoming(data []byte, now time.Time) {
+	ref, rep, err := ParseReply(data)
+	if err != nil {
+		if errors.Is(err, ErrNotReply) {
+			c.l.pushes.Add(1)
+		} else {
+			c.l.malformed.Add(1)
+		}
+		return
+	}
+	r, ok := c.unregister(ref)
+	if !ok {
+		c.l.pushes.Add(1)
+		return
+	}
+	if r.heartbeat {
+		return
+	}
 	if r.joinOf != nil && rep.Status == "ok" {
 		// Marked by the reader itself, so that its end, which it reports
 		// after this, counts as a disconnect.
@@ -745,7 +779,7 @@ func (c *liveClient) incoming(data []byte, now time.Time) {
 	}
 	if rep.Err != "" || rep.Status != "ok" {
 		rec.errorReplies.Add(1)
-		rec.noteError(fmt.Sprintf("bad event reply: %.200s", parts[4]))
+		rec.noteError(fmt.Sprintf("bad event reply: %.200s", data))
 		return
 	}
 	rec.mu.Lock()
