@@ -41,7 +41,9 @@ type options struct {
 	discardProfiles bool // ProfileDir is the temp dir, removed at the end
 }
 
-var allScenarios = defaultScenarios
+// allScenarios adds vs-phoenix (vsphoenix.go), which needs Elixir and
+// phoenix-ref's git mirrors: `make bench-vs-phoenix`, run alone.
+var allScenarios = append(slices.Clone(defaultScenarios), vsPhoenixScenario)
 
 // defaultScenarios run without -scenarios (`make bench`); "movies"
 // (movies.go, ~40 s), "cluster-pubsub" (~16 s) and "lp-forward" (~30 s)

@@ -8,7 +8,9 @@
 //	d. lp-mem      memory per idle LongPoll session (2,000)
 //
 // and, against cmd/liveserver (the live examples), live-bytes, live-mem and
-// live-latency (see live.go).
+// live-latency (see live.go). -scenarios vs-phoenix (run alone; `make
+// bench-vs-phoenix`) compares cmd/liveserver with real Phoenix LiveView on
+// the same counter page (vsphoenix.go).
 //
 // It prints a Markdown report (and writes it to -out). Every scenario is
 // bounded in size and time; -timeout caps the whole run. -quick is a
@@ -23,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -64,6 +67,16 @@ func main() {
 	flag.IntVar(&o.Live.MemGrid, "live-mem-grid", o.Live.MemGrid, "live-mem: connected 24-card grid views")
 	flag.IntVar(&o.Live.LatClients, "live-lat-clients", o.Live.LatClients, "live-latency: counter clients")
 	flag.Float64Var(&o.Live.LatRate, "live-rate", o.Live.LatRate, "live-latency: clicks/s")
+	vo := defaultVsOptions()
+	vpTransports := flag.String("vp-transports", strings.Join(vo.Transports, ","), "vs-phoenix: transports, comma separated")
+	flag.IntVar(&vo.Clients, "vp-clients", vo.Clients, "vs-phoenix: clients carrying the clicks (the issue's target scenario: 5000)")
+	flag.Float64Var(&vo.Rate, "vp-rate", vo.Rate, "vs-phoenix: clicks/s")
+	flag.IntVar(&vo.Views, "vp-views", vo.Views, "vs-phoenix: joined views for the memory and join figures")
+	flag.DurationVar(&vo.Duration, "vp-duration", vo.Duration, "vs-phoenix: measured clicks per server and transport")
+	flag.DurationVar(&vo.Warmup, "vp-warmup", vo.Warmup, "vs-phoenix: clicks before the measurement, not counted")
+	flag.StringVar(&vo.PhoenixSrc, "phoenix-src", vo.PhoenixSrc, "vs-phoenix: phoenix-ref's sources (only read)")
+	flag.StringVar(&vo.PhoenixDir, "phoenix-dir", vo.PhoenixDir, "vs-phoenix: the scratch copy of phoenix-ref, built once and run")
+	flag.StringVar(&vo.Mirrors, "mirrors", vo.Mirrors, "vs-phoenix: folder of the git mirrors build.sh needs (OWNER+NAME/repo; default $MIRRORS or /work/.mirror)")
 	flag.Parse()
 
 	set := map[string]bool{}
@@ -141,6 +154,21 @@ func main() {
 	if !*quiet {
 		o.Log = os.Stderr
 	}
+	if slices.Contains(o.Scenarios, vsPhoenixScenario) {
+		if len(o.Scenarios) > 1 {
+			fmt.Fprintln(os.Stderr, "bench: run -scenarios vs-phoenix alone")
+			os.Exit(2)
+		}
+		var err error
+		if vo.Transports, err = parseTransports(*vpTransports); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -vp-transports:", err)
+			os.Exit(2)
+		}
+		if *quick {
+			vo.quick(set)
+		}
+		os.Exit(mainVsPhoenix(o, vo, *timeout, *out, *jsonOut))
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
@@ -185,4 +213,36 @@ func commandLine() string {
 		name = filepath.Base(name)
 	}
 	return strings.TrimSpace(name + " " + strings.Join(os.Args[1:], " "))
+}
+
+// mainVsPhoenix runs vs-phoenix and returns the exit code.
+func mainVsPhoenix(o options, vo vsOptions, timeout time.Duration, out, jsonOut string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	r, err := runVsPhoenix(ctx, o, vo, commandLine())
+	if r != nil {
+		md := r.markdown()
+		fmt.Print(md)
+		if out != "" {
+			if werr := os.WriteFile(out, []byte(md), 0o644); werr != nil {
+				fmt.Fprintln(os.Stderr, "bench:", werr)
+			}
+		}
+		if jsonOut != "" {
+			data, _ := json.MarshalIndent(r, "", "  ")
+			if werr := os.WriteFile(jsonOut, data, 0o644); werr != nil {
+				fmt.Fprintln(os.Stderr, "bench:", werr)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	if len(r.Failures) > 0 {
+		return 1
+	}
+	return 0
 }
