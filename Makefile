@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench doctor assets deps-system generate release clean
+.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench bench-vs-phoenix doctor assets deps-system generate release clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -120,6 +120,16 @@ release: assets
 
 bench:
 	$(GO) run ./cmd/bench
+
+# golive vs real Phoenix 1.7 / LiveView 1.0 on the same counter page, both
+# transports, in one run (issue 14; ~5 min): copies /work/shared/phoenix-ref
+# to var/phoenix-ref and builds it once from the git mirrors in MIRRORS
+# (it says which are missing and how to fetch them), then measures both
+# servers. Sizes by flags, e.g. BENCH_VS_FLAGS="-vp-clients 5000".
+MIRRORS ?= /work/.mirror
+bench-vs-phoenix:
+	@command -v mix >/dev/null || { echo "installing Elixir/OTP (Debian)"; apt-get install -y -q elixir erlang erlang-dev erlang-src; }
+	$(GO) run ./cmd/bench -scenarios vs-phoenix -mirrors $(MIRRORS) -timeout 20m $(BENCH_VS_FLAGS)
 
 clean:
 	rm -rf assets/dist/*.js assets/dist/*.css var/ release/
