@@ -41,7 +41,7 @@ func defaultVsOptions() vsOptions {
 		mirrors = "/work/.mirror"
 	}
 	return vsOptions{
-		Clients: 1000, Rate: 500, Views: 5000, Duration: 10 * time.Second, Warmup: 2 * time.Second,
+		Clients: 1000, Rate: 500, Views: 5000, Duration: 20 * time.Second, Warmup: 2 * time.Second,
 		Transports: []string{socketload.WebSocket, socketload.LongPoll},
 		PhoenixSrc: "/work/shared/phoenix-ref", PhoenixDir: "var/phoenix-ref", Mirrors: mirrors,
 	}
