@@ -74,6 +74,7 @@ func main() {
 	flag.IntVar(&vo.Views, "vp-views", vo.Views, "vs-phoenix: joined views for the memory and join figures")
 	flag.DurationVar(&vo.Duration, "vp-duration", vo.Duration, "vs-phoenix: measured clicks per server and transport")
 	flag.DurationVar(&vo.Warmup, "vp-warmup", vo.Warmup, "vs-phoenix: clicks before the measurement, not counted")
+	flag.StringVar(&vo.Vsn, "vp-vsn", vo.Vsn, "vs-phoenix: _lv_vsn the clients announce (golive picks its diff format by it; 1.0.19 is phoenix-ref's version)")
 	flag.StringVar(&vo.PhoenixSrc, "phoenix-src", vo.PhoenixSrc, "vs-phoenix: phoenix-ref's sources (only read)")
 	flag.StringVar(&vo.PhoenixDir, "phoenix-dir", vo.PhoenixDir, "vs-phoenix: the scratch copy of phoenix-ref, built once and run")
 	flag.StringVar(&vo.Mirrors, "mirrors", vo.Mirrors, "vs-phoenix: folder of the git mirrors build.sh needs (OWNER+NAME/repo; default $MIRRORS or /work/.mirror)")

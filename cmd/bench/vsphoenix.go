@@ -21,6 +21,11 @@ import (
 // Every measurement gets a fresh server process.
 const vsPhoenixScenario = "vs-phoenix"
 
+// phoenixRefVsn is phoenix-ref's LiveView version: by default the clients
+// announce it, so golive answers in the 1.0 diff format, as Phoenix does,
+// and both servers speak the protocol of the same JS client.
+const phoenixRefVsn = "1.0.19"
+
 // vsOptions are vs-phoenix's sizes and places.
 type vsOptions struct {
 	Clients    int           // clients carrying the clicks
@@ -29,6 +34,7 @@ type vsOptions struct {
 	Duration   time.Duration // measured clicks
 	Warmup     time.Duration // clicks before, not counted
 	Transports []string
+	Vsn        string // the _lv_vsn the clients announce (golive picks its diff format by it)
 
 	PhoenixSrc string // phoenix-ref's sources (read only)
 	PhoenixDir string // the scratch copy built and run
@@ -42,7 +48,7 @@ func defaultVsOptions() vsOptions {
 	}
 	return vsOptions{
 		Clients: 1000, Rate: 500, Views: 5000, Duration: 20 * time.Second, Warmup: 2 * time.Second,
-		Transports: []string{socketload.WebSocket, socketload.LongPoll},
+		Transports: []string{socketload.WebSocket, socketload.LongPoll}, Vsn: phoenixRefVsn,
 		PhoenixSrc: "/work/shared/phoenix-ref", PhoenixDir: "var/phoenix-ref", Mirrors: mirrors,
 	}
 }
@@ -202,7 +208,7 @@ func settle(ctx context.Context, d time.Duration) {
 // vsMem opens vo.Views views (pages, then joins) on a fresh server and
 // charges the RSS growth and the CPU of each phase to them.
 func vsMem(ctx context.Context, o options, vo vsOptions, srv *server, s *vsSide) error {
-	cfg := socketload.LiveConfig{Base: srv.Base, Path: s.Path, Transport: s.Transport, Clients: min(20, vo.Views), Concurrency: o.Concurrency}
+	cfg := socketload.LiveConfig{Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: min(20, vo.Views), Concurrency: o.Concurrency}
 	// Warm the server up (code paths loaded, caches, pools); then let the
 	// warm-up views go.
 	warm, _, _, err := socketload.OpenLive(ctx, cfg)
@@ -265,7 +271,7 @@ func ticksUs(ticks uint64, n int) float64 {
 // included) is charged to every click answered.
 func vsClicks(ctx context.Context, o options, vo vsOptions, srv *server, s *vsSide) error {
 	load, pages, joins, err := socketload.OpenLive(ctx, socketload.LiveConfig{
-		Base: srv.Base, Path: s.Path, Transport: s.Transport, Clients: vo.Clients, Concurrency: o.Concurrency,
+		Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: vo.Clients, Concurrency: o.Concurrency,
 	})
 	if err != nil {
 		return err

@@ -88,8 +88,8 @@ func (r *vsResult) markdown() string {
 		"`/proc/PID/stat` (utime+stime), memory from VmRSS, the same way for both. Clicks: %d clients, %.0f clicks/s "+
 		"open loop for %s after %s of warm-up (CPU over the whole traffic ÷ clicks answered). Memory and join: %d "+
 		"views opened (RSS growth ÷ views, 2 s after the last join; CPU of the join phase ÷ joins). "+
-		"Ratio = golive ÷ Phoenix; the issue's target is ≤ 0.5 for CPU per click, p99, memory and join.\n\n",
-		o.Clients, o.Rate, o.Duration, o.Warmup, o.Views)
+		"Clients announce `_lv_vsn` %s. Ratio = golive ÷ Phoenix; the issue's target is ≤ 0.5 for CPU per click, p99, memory and join.\n\n",
+		o.Clients, o.Rate, o.Duration, o.Warmup, o.Views, o.Vsn)
 
 	b.WriteString("| measure | transport | golive | Phoenix | ratio | target ≤ ½ Phoenix |\n|---|---|---|---|---|---|\n")
 	for _, tr := range o.Transports {
