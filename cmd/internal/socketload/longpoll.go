@@ -38,7 +38,7 @@ type lpConn struct {
 }
 
 // lpEnv is what a LongPoll session needs from its owner: an echo socket
-// of a Load (openLP) or a live-view client (live_longpoll.go).
+// of a Load (openLP) or a live-view client (liveClient.openLongPoll).
 type lpEnv struct {
 	dialer      *countingDialer
 	pollTimeout time.Duration
