@@ -71,7 +71,9 @@ type Config struct {
 	// it the server listens only on its Unix socket in Dir.
 	TCP bool
 	// Ephemeral turns off durability (fsync, synchronous_commit,
-	// full_page_writes) for throwaway test clusters.
+	// full_page_writes) for throwaway test clusters, and stops the server
+	// when this process ends, even when it is killed before Stop (a test
+	// binary's timeout panic skips deferred calls and cleanups).
 	Ephemeral bool
 	// Settings are extra postgresql.conf settings.
 	Settings map[string]string
@@ -91,7 +93,8 @@ type Cluster struct {
 	log     *slog.Logger
 	reused  bool
 	stopped bool
-	halted  bool // by Halt, until Resume
+	watcher *exec.Cmd // Ephemeral: stops the server once this process is gone
+	halted  bool      // by Halt, until Resume
 }
 
 // Superuser is the database superuser of clusters made by this package.
@@ -137,6 +140,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			c.port, c.reused = port, true
 			log.Info("postgres: reusing running server", "dir", dir)
 			if c.ping(ctx) == nil {
+				if cfg.Ephemeral {
+					c.watch()
+				}
 				return c, nil
 			}
 		}
@@ -163,8 +169,32 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		_ = c.Stop()
 		return nil, err
 	}
+	if cfg.Ephemeral {
+		c.watch()
+	}
 	log.Info("postgres: started", "dir", dir, "bin", binDir, "tcp", cfg.TCP, "port", c.port)
 	return c, nil
+}
+
+// watch starts a small shell that polls for this process and, once it is
+// gone, stops the server. Polling /proc rather than kill -0 because the
+// shell runs as the postgres user, which may not signal us.
+func (c *Cluster) watch() {
+	script := `while [ -d /proc/$0 ]; do sleep 1; done; exec "$1" -D "$2" stop -m immediate`
+	cmd := c.asOwner(exec.Command("/bin/sh", "-c", script, strconv.Itoa(os.Getpid()), filepath.Join(c.binDir, "pg_ctl"), c.dir))
+	if err := cmd.Start(); err != nil {
+		c.log.Warn("postgres: no exit watcher; a killed test may leave the server running", "dir", c.dir, "err", err)
+		return
+	}
+	c.watcher = cmd
+}
+
+func (c *Cluster) stopWatcher() {
+	if c.watcher != nil {
+		_ = c.watcher.Process.Kill()
+		_ = c.watcher.Wait()
+		c.watcher = nil
+	}
 }
 
 // runAs returns the credential to run PostgreSQL programs with: the
@@ -248,7 +278,11 @@ func Reachable(dir string) bool {
 }
 
 func (c *Cluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...)
+	return c.asOwner(exec.CommandContext(ctx, filepath.Join(c.binDir, name), args...))
+}
+
+// asOwner runs cmd in the data directory as the cluster's owner.
+func (c *Cluster) asOwner(cmd *exec.Cmd) *exec.Cmd {
 	cmd.Dir = c.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "PGDATA="+c.dir)
 	if c.cred != nil {
@@ -451,6 +485,7 @@ func (c *Cluster) Stop() error {
 		return nil
 	}
 	c.stopped = true
+	defer c.stopWatcher()
 	if c.halted {
 		return nil
 	}
