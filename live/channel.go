@@ -524,6 +524,10 @@ func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
 		c.tickRetry()
 		return
 	}
+	if m, ok := msg.(asyncMessage); ok {
+		c.handleAsync(m)
+		return
+	}
 	h, ok := c.view.(InfoHandler)
 	if !ok {
 		return

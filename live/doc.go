@@ -19,7 +19,10 @@
 // and Terminate are optional interfaces. Every callback of one view runs
 // on that view's goroutine, in order; timers (Socket.SendAfter), PubSub
 // messages (Socket.Subscribe) and other goroutines (Socket.Send) reach it
-// only through its mailbox, and all of them end with the view.
+// only through its mailbox, and all of them end with the view. Async work
+// ([AssignAsync] into an [AsyncResult], [Socket.StartAsync] answered by
+// HandleAsync) runs on goroutines of its own with a context that ends with
+// the view, which waits for them; outcomes come back through the mailbox.
 //
 // Routes mount on a standard http.ServeMux, grouped in live sessions:
 //

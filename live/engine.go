@@ -111,6 +111,7 @@ type Stats struct {
 	DeadRenders  atomic.Int64
 	Crashes      atomic.Int64
 	DiffBytesOut atomic.Int64
+	AsyncTasks   atomic.Int64 // goroutines of AssignAsync and StartAsync running
 }
 
 // New returns an Engine and registers its channel on cfg.Router.

@@ -87,6 +87,7 @@ type Socket struct {
 	deadCIDs   int
 	reply      any
 	hasReply   bool
+	async      asyncState
 }
 
 type navKind int
@@ -254,6 +255,7 @@ func (s *Socket) Publish(topic string, msg any) error {
 }
 
 func (s *Socket) end() {
+	s.endAsync()
 	for _, c := range s.subs {
 		c()
 	}

@@ -1,0 +1,11 @@
+package live
+
+import "time"
+
+// SetAsyncGrace sets how long a view's end waits for its async tasks, for
+// tests of a task that ignores its context; it returns the restore.
+func SetAsyncGrace(d time.Duration) (restore func()) {
+	old := asyncGrace
+	asyncGrace = d
+	return func() { asyncGrace = old }
+}
