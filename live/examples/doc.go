@@ -16,6 +16,7 @@ func Register(e *live.Engine, mux *http.ServeMux) {
 	ls.Handle(mux, "GET /examples/grid", "examples.grid", func() live.View { return &Grid{} })
 	ls.Handle(mux, "GET /examples/stream", "examples.stream", func() live.View { return &StreamDemo{} })
 	ls.Handle(mux, "GET /examples/hooks", "examples.hooks", func() live.View { return &HooksDemo{} })
+	ls.Handle(mux, "GET /examples/async", "examples.async", func() live.View { return &AsyncDemo{} })
 	ls.Handle(mux, "GET /examples/lab", "examples.lab", newLab("1"))
 	ls.Handle(mux, "GET /examples/lab2", "examples.lab2", newLab("2"))
 	other := e.Session("other")
