@@ -227,7 +227,7 @@ func asyncPage(v *AsyncDemo) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 20, "</p><button id=\"quick-report\" phx-click=\"quick-report\">quick report</button> <button id=\"slow-report\" phx-click=\"slow-report\">slow report (a minute)</button> <button id=\"cancel-report\" phx-click=\"cancel-report\">cancel</button></section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 20, "</p><button id=\"quick-report\" phx-click=\"quick-report\">quick report</button> <button id=\"slow-report\" phx-click=\"slow-report\">slow report (a minute)</button> <button id=\"cancel-report\" phx-click=\"cancel-report\">cancel</button></section><p>Leaving the page ends the view and every load or job it still runs: <a id=\"to-counter\" href=\"/examples/counter\" data-phx-link=\"redirect\" data-phx-link-state=\"push\">to the counter</a></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
