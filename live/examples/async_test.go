@@ -3,6 +3,7 @@ package examples_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cortex-cinegraph/golive/live/examples"
 	"github.com/cortex-cinegraph/golive/live/livetest"
@@ -54,6 +55,12 @@ func TestAsync(t *testing.T) {
 		// A slow report left running ends with the view (TestMain checks
 		// that no goroutine is left).
 		noErr(t, v.Click("#slow-report"))
+		// The cancelled job's goroutine may still be on its way out (its
+		// outcome was posted at the cancel): wait for it, then count.
+		deadline := time.Now().Add(5 * time.Second)
+		for env.Engine.Stats().AsyncTasks.Load() > 1 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
 		equal(t, "running tasks", env.Engine.Stats().AsyncTasks.Load(), int64(1))
 		v.Close()
 		env.Close()
