@@ -35,6 +35,8 @@ type options struct {
 	ProfileDir    string        // where profiles go (default: the temp dir, removed)
 	ServerBin     string        // use this echoserver instead of building one
 	Live          liveOptions   // the live scenarios' sizes
+	MoviesN       int64         // movies: generated movies
+	MoviesSchema  string        // movies: "ours" (our migrations) or "cinegraph" (the real schema's dump)
 	LiveServerBin string        // use this liveserver instead of building cmd/liveserver
 	Log           io.Writer
 
@@ -229,7 +231,7 @@ func run(ctx context.Context, o options, command string) (*report, error) {
 		}
 	}
 	if o.has("movies") {
-		logf("movies: /movies at %d movies (dead renders, live_patch events)…", moviesN)
+		logf("movies: /movies at %d movies on the %s schema (dead renders, live_patch events)…", o.MoviesN, o.MoviesSchema)
 		if err := runMovies(ctx, o, tmp, rep); err != nil {
 			fail("movies", err)
 		}

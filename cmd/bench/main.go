@@ -65,6 +65,8 @@ func main() {
 	flag.DurationVar(&o.Live.BytesDuration, "live-bytes-duration", o.Live.BytesDuration, "live-bytes: traffic per event kind")
 	flag.IntVar(&o.Live.MemCounter, "live-mem-counter", o.Live.MemCounter, "live-mem: connected counter views")
 	flag.IntVar(&o.Live.MemGrid, "live-mem-grid", o.Live.MemGrid, "live-mem: connected 24-card grid views")
+	flag.Int64Var(&o.MoviesN, "movies-n", moviesN, "movies: generated movies (production size: 1150000)")
+	flag.StringVar(&o.MoviesSchema, "movies-schema", "ours", "movies: ours (our migrations) or cinegraph (the real schema, movies/testdata/cinegraph)")
 	flag.IntVar(&o.Live.LatClients, "live-lat-clients", o.Live.LatClients, "live-latency: counter clients")
 	flag.Float64Var(&o.Live.LatRate, "live-rate", o.Live.LatRate, "live-latency: clicks/s")
 	vo := defaultVsOptions()

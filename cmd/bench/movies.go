@@ -19,6 +19,7 @@ import (
 
 	"github.com/cortex-cinegraph/golive/movies"
 	"github.com/cortex-cinegraph/golive/movies/pgcluster"
+	"github.com/cortex-cinegraph/golive/movies/realschema"
 	"github.com/cortex-cinegraph/golive/movies/sample"
 )
 
@@ -74,6 +75,9 @@ type moviesKind struct {
 
 type moviesResult struct {
 	Movies        int64         `json:"movies"`
+	Schema        string        `json:"schema"`          // ours or cinegraph
+	RSSStartBytes uint64        `json:"rss_start_bytes"` // the server once up (its start-up warming done)
+	RSSEndBytes   uint64        `json:"rss_end_bytes"`   // after every phase: result and ordering caches full
 	LoadSeconds   float64       `json:"load_seconds"`
 	PageBytes     int           `json:"page_bytes"`      // dead render of /movies
 	JoinBytes     int           `json:"join_diff_bytes"` // full render sent on join ("rendered")
@@ -101,7 +105,13 @@ type moviesResult struct {
 func runMovies(ctx context.Context, o options, tmp string, rep *report) (err error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, format+"\n", args...) }
 	t0 := time.Now()
-	r := &moviesResult{Movies: moviesN}
+	if o.MoviesN <= 0 {
+		o.MoviesN = moviesN
+	}
+	if o.MoviesSchema == "" {
+		o.MoviesSchema = "ours"
+	}
+	r := &moviesResult{Movies: o.MoviesN, Schema: o.MoviesSchema}
 	rep.Movies = r
 	defer func() { r.Seconds = time.Since(t0).Seconds() }()
 
@@ -135,16 +145,25 @@ func runMovies(ctx context.Context, o options, tmp string, rep *report) (err err
 		return err
 	}
 	dsn := cluster.DSN("movies")
-	logf("movies: migrating and loading %d movies…", moviesN)
+	logf("movies: building the %s schema and loading %d movies…", o.MoviesSchema, o.MoviesN)
 	tl := time.Now()
-	if _, err := movies.Migrate(ctx, dsn, nil); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	switch o.MoviesSchema {
+	case "ours":
+		if _, err := movies.Migrate(ctx, dsn, nil); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	case "cinegraph":
+		if err := realschema.Load(ctx, dsn); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("-movies-schema %q: want ours or cinegraph", o.MoviesSchema)
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	err = sample.Load(ctx, conn, sample.Config{Movies: moviesN})
+	err = sample.Load(ctx, conn, sample.Config{Movies: o.MoviesN})
 	conn.Close(context.Background())
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -183,6 +202,7 @@ func runMovies(ctx context.Context, o options, tmp string, rep *report) (err err
 		return err
 	}
 	cpu0 := moviesProcCPU(cmd.Process.Pid)
+	r.RSSStartBytes = procRSS(cmd.Process.Pid)
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
 	if n, err := moviesGet(ctx, client, base+"/movies"); err != nil {
@@ -213,6 +233,7 @@ func runMovies(ctx context.Context, o options, tmp string, rep *report) (err err
 	if err := moviesLiveRun(ctx, base, r); err != nil {
 		r.Problems = append(r.Problems, "live: "+err.Error())
 	}
+	r.RSSEndBytes = procRSS(cmd.Process.Pid)
 	if cpu1 := moviesProcCPU(cmd.Process.Pid); cpu1 >= cpu0 && cpu0 >= 0 {
 		r.ServerCPUSecs = cpu1 - cpu0
 	}

@@ -9,10 +9,14 @@ import (
 func (r *report) moviesMarkdown(b *strings.Builder) {
 	m := r.Movies
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	w("\n## Movies: /movies at %d movies (issue 5)\n\n", m.Movies)
-	w("Throwaway PostgreSQL (pgcluster) loaded with %d generated movies (+ golden) in %.1f s; `cmd/server` as its own "+
+	w("\n## Movies: /movies at %d movies, %s schema\n\n", m.Movies, m.Schema)
+	schema := "our migrations (movies/migrations)"
+	if m.Schema == "cinegraph" {
+		schema = "cinegraph's real schema (movies/testdata/cinegraph/schema.sql, dumped from its own migrations)"
+	}
+	w("Throwaway PostgreSQL (pgcluster) with %s, loaded with %d generated movies (+ golden) in %.1f s; `cmd/server` as its own "+
 		"process with DATABASE_URL, on 127.0.0.1. Scenario took %.1f s. Alone: `go run ./cmd/bench -scenarios movies` "+
-		"(part of the default list).\n\n", m.Movies, m.LoadSeconds, m.Seconds)
+		"(part of the default list; `-movies-n 1150000 -movies-schema cinegraph` for production size).\n\n", schema, m.Movies, m.LoadSeconds, m.Seconds)
 	w("### 1. Dead render of /movies (plain HTTP, keep-alive, closed loop)\n\n")
 	w("| case | clients | requests | errors | renders/s | p50 | p99 | max | page bytes | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for i, d := range m.Dead {
@@ -66,6 +70,10 @@ func (r *report) moviesMarkdown(b *strings.Builder) {
 		if m.PageSample != "" {
 			w("\n<details><summary>first page-change diff (truncated)</summary>\n\n```json\n%s\n```\n</details>\n", m.PageSample)
 		}
+	}
+	if m.RSSEndBytes > 0 {
+		w("\nServer memory (VmRSS): %.1f MiB once up and warmed, %.1f MiB after every phase (result and ordering caches full).\n",
+			float64(m.RSSStartBytes)/(1<<20), float64(m.RSSEndBytes)/(1<<20))
 	}
 	if m.ServerCPUSecs > 0 {
 		w("\nServer CPU over the measurements: %.1f s.\n", m.ServerCPUSecs)

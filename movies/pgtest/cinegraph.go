@@ -2,12 +2,9 @@ package pgtest
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/cortex-cinegraph/golive/movies/realschema"
 )
 
 // SchemaEnv names the environment variable that picks the schema Migrated
@@ -27,47 +24,12 @@ func Schema() string {
 }
 
 // CinegraphSchemaFile is the dump, relative to the module root.
-const CinegraphSchemaFile = "movies/testdata/cinegraph/schema.sql"
+const CinegraphSchemaFile = realschema.File
 
 // LoadCinegraphSchema loads the real cinegraph schema into the database at
 // dsn (empty).
 func LoadCinegraphSchema(ctx context.Context, dsn string) error {
-	path, err := cinegraphSchemaPath()
-	if err != nil {
-		return err
-	}
-	sql, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	// A connection of its own: the dump empties search_path for the session.
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	// No arguments: the simple protocol, which runs the whole script.
-	if _, err := conn.Exec(ctx, string(sql)); err != nil {
-		return fmt.Errorf("loading %s: %w", CinegraphSchemaFile, err)
-	}
-	return nil
-}
-
-func cinegraphSchemaPath() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, CinegraphSchemaFile), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("pgtest: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return realschema.Load(ctx, dsn)
 }
 
 // schemaMigrator is migrate, or the real schema's loader when the tests
