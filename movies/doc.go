@@ -35,7 +35,10 @@
 //     short share window so the dead render and the connected mount use one
 //     result even with caching off, invalidation by a message on the PubSub
 //     topic [ChangedTopic] ([Store.NotifyChanged], [Store.Invalidate]);
-//     every database call runs under [Config].QueryTimeout;
+//     every database call runs under [Config].QueryTimeout, except that
+//     the loading of a shared ordering goes on after its caller gave up,
+//     under [Config].OrderingTimeout, so that on a catalogue where
+//     ordering every movie takes longer it is still computed once;
 //   - the schema: embedded goose migrations run only by [Migrate] (the
 //     `moviesdb migrate` command, the embedded default, tests), which
 //     refuses a database that already holds a cinegraph schema

@@ -116,13 +116,15 @@ func (s *Store) heavyIDs(ctx context.Context, label, sql string, args []any) ([]
 }
 
 // list returns the cached id list under key, loading it under
-// QueryTimeout when missing. Lists live as long as results (at least
-// ShareTTL) and go with them on Invalidate. Under Explain the cache is
-// bypassed, so the plans shown are those of a cold search.
+// OrderingTimeout when missing (the caller waits at most until its own
+// deadline; the load goes on for the next). Lists live as long as results
+// (at least ShareTTL) and go with them on Invalidate. Under Explain the
+// cache is bypassed, so the plans shown are those of a cold search.
 func (s *Store) list(ctx context.Context, key string, load func(ctx context.Context) ([]int64, error)) ([]int64, error) {
 	timed := func(ctx context.Context) ([]int64, error) {
-		ctx, cancel := s.timeout(ctx)
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.OrderingTimeout)
 		defer cancel()
+		defer context.AfterFunc(s.closing, cancel)()
 		return load(ctx)
 	}
 	if explaining(ctx) {

@@ -2,6 +2,7 @@ package movies
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -421,5 +422,55 @@ func TestHeavyQueriesLeaveConnections(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Errorf("after the lock: %v", err)
 		}
+	}
+}
+
+// An ordering that takes longer than QueryTimeout (a catalogue of a
+// million movies) is not lost: the search that started it fails at its own
+// deadline, the load goes on under OrderingTimeout, and the next search
+// finds it cached instead of starting it over.
+func TestSlowOrderingOutlivesItsSearch(t *testing.T) {
+	s, dsn := orderTestStore(t, Config{QueryTimeout: 200 * time.Millisecond, OrderingTimeout: 30 * time.Second})
+	ctx := context.Background()
+	loads := func() uint64 { _, _, l, _ := s.ord.lists.stats(); return l }
+	search := func(raw string) error {
+		v, _ := url.ParseQuery(raw)
+		_, err := s.Search(ctx, ParseQuery(v))
+		return err
+	}
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	// The lock makes the ordering of every movie slow: it waits for it.
+	if _, err := tx.Exec(ctx, "LOCK TABLE movies IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	before := loads()
+	if err := search("sort=runtime_desc"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("search behind the lock: %v, want a deadline error", err)
+	}
+	// Well past QueryTimeout: a load bounded by it would have failed by now.
+	time.Sleep(3 * s.cfg.QueryTimeout)
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var err2 error
+	for range 20 { // until the load, released from the lock, is done
+		if err2 = search("sort=runtime_desc"); err2 == nil {
+			break
+		}
+	}
+	if err2 != nil {
+		t.Fatalf("search after the lock: %v", err2)
+	}
+	if n := loads() - before; n != 1 {
+		t.Errorf("%d loads of the ordering, want 1 (the first, finished after its search gave up)", n)
 	}
 }

@@ -25,8 +25,16 @@ const ChangedTopic = "movies:changed"
 // Config configures a Store. The zero value is usable: every zero field
 // takes the default named in its comment.
 type Config struct {
-	// QueryTimeout bounds every database call a Store makes (default 3s).
+	// QueryTimeout bounds every database call a Store makes for a caller
+	// (default 3s).
 	QueryTimeout time.Duration
+	// OrderingTimeout bounds the loading of a cached ordering: every
+	// movie in one sort's order, or one filter's set (default 60s). Such a
+	// load is shared and runs on after the caller that started it has
+	// given up at QueryTimeout, so that on a catalogue where ordering
+	// everything takes longer than QueryTimeout (1M+ movies) the next
+	// caller finds it cached instead of starting it over.
+	OrderingTimeout time.Duration
 	// ResultTTL is how long a search result is reused (default 15m, as the
 	// original; negative disables result caching except ShareTTL).
 	ResultTTL time.Duration
@@ -60,6 +68,12 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = 3 * time.Second
+	}
+	if c.OrderingTimeout <= 0 {
+		c.OrderingTimeout = 60 * time.Second
+	}
+	if c.OrderingTimeout < c.QueryTimeout {
+		c.OrderingTimeout = c.QueryTimeout
 	}
 	if c.ResultTTL == 0 {
 		c.ResultTTL = 15 * time.Minute
@@ -110,6 +124,10 @@ type Store struct {
 	ord     *orders
 
 	unsubscribe func()
+	// closing ends the shared loads that outlive their callers (orderings
+	// under OrderingTimeout) when the store closes.
+	closing     context.Context
+	close       context.CancelFunc
 	stopRefresh chan struct{}
 	closeOnce   sync.Once
 	refreshDone chan struct{}
@@ -166,6 +184,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Store {
 		lookups: newTTLCache[[]Person](10000, now),
 		ord:     newOrders(now, int(pool.Config().MaxConns)),
 	}
+	s.closing, s.close = context.WithCancel(context.Background())
 	if cfg.PubSub != nil {
 		s.unsubscribe = cfg.PubSub.Subscribe(cfg.Topic, func(any) { s.Invalidate() })
 	}
@@ -180,6 +199,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Store {
 // if Open made it.
 func (s *Store) Close() {
 	s.closeOnce.Do(func() {
+		s.close()
 		if s.unsubscribe != nil {
 			s.unsubscribe()
 		}
@@ -548,13 +568,21 @@ func sortedUniqueStr(v []string) []string {
 // Warm runs the searches of raws (URL queries such as "sort=score_desc")
 // so that their first visitors hit the cache. Unlike the original warmer
 // (bug B7) the keys are the resolved searches, so a warmed entry serves
-// every URL that means the same search. It returns the first error.
+// every URL that means the same search. A search that times out while its
+// ordering is still loading is asked again until OrderingTimeout has
+// passed (the retry joins the load). It returns the first error.
 func (s *Store) Warm(ctx context.Context, raws []string) error {
 	var first error
 	for _, raw := range raws {
 		p, err := url.ParseQuery(raw)
 		if err == nil {
-			_, err = s.Search(ctx, ParseQuery(p))
+			deadline := time.Now().Add(s.cfg.OrderingTimeout)
+			for {
+				_, err = s.Search(ctx, ParseQuery(p))
+				if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || time.Now().After(deadline) {
+					break
+				}
+			}
 		}
 		if err != nil && first == nil {
 			first = fmt.Errorf("warming %q: %w", raw, err)
