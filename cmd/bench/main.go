@@ -70,6 +70,8 @@ func main() {
 	flag.IntVar(&o.Live.LatClients, "live-lat-clients", o.Live.LatClients, "live-latency: counter clients")
 	flag.Float64Var(&o.Live.LatRate, "live-rate", o.Live.LatRate, "live-latency: clicks/s")
 	vo := defaultVsOptions()
+	vpSweep := flag.String("vp-sweep", "", "vs-phoenix: run the comparison at each of these sizes (clients = views, e.g. 1000,5000,20000) and chart each figure against them")
+	vpCharts := flag.String("vp-charts", "docs/bench", "vs-phoenix sweep: folder the SVG charts are written to")
 	vpTransports := flag.String("vp-transports", strings.Join(vo.Transports, ","), "vs-phoenix: transports, comma separated")
 	flag.IntVar(&vo.Clients, "vp-clients", vo.Clients, "vs-phoenix: clients carrying the clicks (the issue's target scenario: 5000)")
 	flag.Float64Var(&vo.Rate, "vp-rate", vo.Rate, "vs-phoenix: clicks/s")
@@ -170,6 +172,14 @@ func main() {
 		if *quick {
 			vo.quick(set)
 		}
+		if *vpSweep != "" {
+			sizes, err := parseSizes(*vpSweep)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench: -vp-sweep:", err)
+				os.Exit(2)
+			}
+			os.Exit(mainVsSweep(o, vo, sizes, *vpCharts, *timeout, *out, *jsonOut))
+		}
 		os.Exit(mainVsPhoenix(o, vo, *timeout, *out, *jsonOut))
 	}
 
@@ -245,6 +255,49 @@ func mainVsPhoenix(o options, vo vsOptions, timeout time.Duration, out, jsonOut 
 		return 1
 	}
 	if len(r.Failures) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// mainVsSweep runs the vs-phoenix sweep and returns the exit code.
+func mainVsSweep(o options, vo vsOptions, sizes []int, chartDir string, timeout time.Duration, out, jsonOut string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	rs, err := runVsSweep(ctx, o, vo, sizes, commandLine())
+	charts, cerr := sweepCharts(rs, chartDir)
+	if cerr != nil {
+		fmt.Fprintln(os.Stderr, "bench: charts:", cerr)
+	}
+	var md strings.Builder
+	for _, r := range rs {
+		md.WriteString(r.markdown())
+	}
+	md.WriteString(sweepMarkdown(rs, chartDir, charts))
+	fmt.Print(md.String())
+	if out != "" {
+		if werr := os.WriteFile(out, []byte(md.String()), 0o644); werr != nil {
+			fmt.Fprintln(os.Stderr, "bench:", werr)
+		}
+	}
+	if jsonOut != "" {
+		data, _ := json.MarshalIndent(rs, "", "  ")
+		if werr := os.WriteFile(jsonOut, data, 0o644); werr != nil {
+			fmt.Fprintln(os.Stderr, "bench:", werr)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	for _, r := range rs {
+		if len(r.Failures) > 0 {
+			return 1
+		}
+	}
+	if cerr != nil {
 		return 1
 	}
 	return 0
