@@ -43,9 +43,11 @@ import (
 // when the global ordering of its sort is not cached.
 const directMax = 5000
 
-// listBudget bounds the memory of the cached orderings and filter sets
-// (about 8 bytes an id): at 100k movies a global ordering is under 1 MB.
-const listBudget = 64 << 20
+// defaultOrderingBudget bounds the memory of the cached orderings and
+// filter sets (about 8 bytes an id) unless Config.OrderingBudget says
+// otherwise: at 100k movies a global ordering is under 1 MB, at 1.15 M
+// about 9 MB.
+const defaultOrderingBudget = 64 << 20
 
 // heavySettings applies to the transaction of a heavy query only (SET
 // LOCAL semantics, so it works behind PgBouncer in transaction mode).
@@ -64,9 +66,9 @@ type orders struct {
 	slots chan struct{}
 }
 
-func newOrders(now func() time.Time, poolSize int) *orders {
+func newOrders(now func() time.Time, poolSize, budget int) *orders {
 	return &orders{
-		lists:     newBudgetCache(listBudget, func(ids []int64) int { return 8*len(ids) + 64 }, now),
+		lists:     newBudgetCache(budget, func(ids []int64) int { return 8*len(ids) + 64 }, now),
 		directMax: directMax,
 		slots:     make(chan struct{}, max(1, poolSize/2)),
 	}

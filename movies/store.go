@@ -35,6 +35,10 @@ type Config struct {
 	// everything takes longer than QueryTimeout (1M+ movies) the next
 	// caller finds it cached instead of starting it over.
 	OrderingTimeout time.Duration
+	// OrderingBudget bounds the bytes of the cached orderings and filter
+	// sets (default 64 MiB; about 8 bytes a movie per ordering). The
+	// least recently used go first.
+	OrderingBudget int
 	// ResultTTL is how long a search result is reused (default 15m, as the
 	// original; negative disables result caching except ShareTTL).
 	ResultTTL time.Duration
@@ -68,6 +72,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = 3 * time.Second
+	}
+	if c.OrderingBudget <= 0 {
+		c.OrderingBudget = defaultOrderingBudget
 	}
 	if c.OrderingTimeout <= 0 {
 		c.OrderingTimeout = 60 * time.Second
@@ -182,7 +189,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Store {
 		options: newTTLCache[*FilterOptions](4, now),
 		people:  newTTLCache[[]Person](1000, now),
 		lookups: newTTLCache[[]Person](10000, now),
-		ord:     newOrders(now, int(pool.Config().MaxConns)),
+		ord:     newOrders(now, int(pool.Config().MaxConns), cfg.OrderingBudget),
 	}
 	s.closing, s.close = context.WithCancel(context.Background())
 	if cfg.PubSub != nil {

@@ -47,6 +47,7 @@ const (
 	targetEventP99Ms    = 50.0
 	moviesServerWaitFor = 90 * time.Second
 	moviesWarmWaitFor   = 5 * time.Minute
+	moviesLargeN        = 500000 // from here the server gets the production-size settings
 )
 
 type moviesDead struct {
@@ -80,8 +81,9 @@ type moviesResult struct {
 	Schema        string        `json:"schema"`       // ours or cinegraph
 	WarmSeconds   float64       `json:"warm_seconds"` // the server's start-up warming, waited for before measuring
 	WarmLog       string        `json:"warm_log"`
-	RSSStartBytes uint64        `json:"rss_start_bytes"` // the server once up (its start-up warming done)
-	RSSEndBytes   uint64        `json:"rss_end_bytes"`   // after every phase: result and ordering caches full
+	ServerEnv     []string      `json:"server_env,omitempty"` // settings given to cmd/server beyond DATABASE_URL, PORT, BIND
+	RSSStartBytes uint64        `json:"rss_start_bytes"`      // the server once up (its start-up warming done)
+	RSSEndBytes   uint64        `json:"rss_end_bytes"`        // after every phase: result and ordering caches full
 	LoadSeconds   float64       `json:"load_seconds"`
 	PageBytes     int           `json:"page_bytes"`      // dead render of /movies
 	JoinBytes     int           `json:"join_diff_bytes"` // full render sent on join ("rendered")
@@ -183,6 +185,13 @@ func runMovies(ctx context.Context, o options, tmp string, rep *report) (err err
 	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "PORT="+strconv.Itoa(port), "BIND=127.0.0.1")
+	if o.MoviesN >= moviesLargeN {
+		// Production size: each ordering costs seconds the first time and
+		// ~9 MB to keep, so the server is configured as production would
+		// be, warming every plain sort with room to keep them.
+		r.ServerEnv = []string{"MOVIES_WARM=all", "MOVIES_ORDERING_BUDGET_MB=512"}
+		cmd.Env = append(cmd.Env, r.ServerEnv...)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = io.Discard, stderr

@@ -17,6 +17,9 @@ func (r *report) moviesMarkdown(b *strings.Builder) {
 	w("Throwaway PostgreSQL (pgcluster) with %s, loaded with %d generated movies (+ golden) in %.1f s; `cmd/server` as its own "+
 		"process with DATABASE_URL, on 127.0.0.1. Scenario took %.1f s. Alone: `go run ./cmd/bench -scenarios movies` "+
 		"(part of the default list; `-movies-n 1150000 -movies-schema cinegraph` for production size).\n\n", schema, m.Movies, m.LoadSeconds, m.Seconds)
+	if len(m.ServerEnv) > 0 {
+		w("Server settings for this size: `%s`.\n\n", strings.Join(m.ServerEnv, " "))
+	}
 	if m.WarmLog != "" {
 		w("Measured after the server's start-up warming of the default browse and the three primary sorts, which took %.1f s "+
 			"(its log line: `%s`).\n\n", m.WarmSeconds, m.WarmLog)

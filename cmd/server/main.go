@@ -14,7 +14,10 @@
 // periodically; leave off while the Elixir app owns the refresh),
 // MOVIES_WARM ("default": the default browse and the three primary sorts
 // are searched once at start, so their orderings are cached before the
-// first visitors; "off" skips it).
+// first visitors; "all": every plain sort in both directions too, for a
+// catalogue of a million movies; "off" skips it), MOVIES_ORDERING_BUDGET_MB
+// (64: the memory of the cached orderings, about 9 MB each at 1.15 M
+// movies).
 //
 // /dashboard is protected as in the status app: DASHBOARD_PASSWORD (else
 // TASK_PASSWORD) and DASHBOARD_USER; disabled in production without a
@@ -34,6 +37,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -140,6 +144,17 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 			*d.dst = v
 		}
 	}
+	if s := os.Getenv("MOVIES_ORDERING_BUDGET_MB"); s != "" {
+		mb, err := strconv.Atoi(s)
+		if err != nil || mb <= 0 {
+			return nil, nil, fmt.Errorf("MOVIES_ORDERING_BUDGET_MB=%q: want a positive number of MiB", s)
+		}
+		cfg.OrderingBudget = mb << 20
+	}
+	warm, err := warmList(os.Getenv("MOVIES_WARM"))
+	if err != nil {
+		return nil, nil, err
+	}
 	dsn := os.Getenv("DATABASE_URL")
 	stopDB := func() {}
 	if dsn == "" {
@@ -171,11 +186,11 @@ func openStore(ctx context.Context, ps pubsub.PubSub, log *slog.Logger) (*movies
 	warmed := make(chan struct{})
 	go func() {
 		defer close(warmed)
-		if os.Getenv("MOVIES_WARM") == "off" {
+		if len(warm) == 0 {
 			return
 		}
 		start := time.Now()
-		if err := store.Warm(warmCtx, warmQueries); err != nil {
+		if err := store.Warm(warmCtx, warm); err != nil {
 			log.Warn("movies: warming the primary searches failed (they will be computed on first use)", "error", err)
 			return
 		}
@@ -195,6 +210,30 @@ const startPingTimeout = 5 * time.Second
 // warmQueries are what most visitors open first: the default browse and
 // the three primary sorts. Filtered searches reuse their orderings.
 var warmQueries = []string{"", "sort=release_date_desc", "sort=score_desc", "sort=popularity_desc"}
+
+// warmList is MOVIES_WARM's list: "" or "default" warmQueries, "off"
+// none, "all" also every other plain sort in both directions (on a
+// catalogue of a million movies each ordering costs seconds the first
+// time; about 9 MB each to keep, so raise MOVIES_ORDERING_BUDGET_MB too).
+func warmList(v string) ([]string, error) {
+	switch v {
+	case "", "default":
+		return warmQueries, nil
+	case "off":
+		return nil, nil
+	case "all":
+		out := slices.Clone(warmQueries)
+		for _, c := range movies.SortCriteria {
+			for _, dir := range []string{"_asc", "_desc"} {
+				if q := "sort=" + c + dir; !slices.Contains(out, q) {
+					out = append(out, q)
+				}
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("MOVIES_WARM=%q: want default, all or off", v)
+}
 
 // poolStats shows the movies pool on the dashboard's database page.
 func poolStats(pool *pgxpool.Pool) dashboard.PoolStats {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 )
 
 // At start the server searches the default browse and the primary sorts
-// once, so their first visitors hit the cache; MOVIES_WARM=off skips it.
+// once, so their first visitors hit the cache; MOVIES_WARM=off skips it,
+// MOVIES_WARM=all adds every plain sort in both directions.
 func TestOpenStoreWarmsPrimarySearches(t *testing.T) {
 	dsn := pgtest.Seeded(t, func(ctx context.Context, dsn string) error {
 		_, err := movies.Migrate(ctx, dsn, nil)
@@ -24,7 +26,7 @@ func TestOpenStoreWarmsPrimarySearches(t *testing.T) {
 	for _, tc := range []struct {
 		env  string
 		want int
-	}{{"", len(warmQueries)}, {"off", 0}} {
+	}{{"", len(warmQueries)}, {"off", 0}, {"all", len(warmAll)}} {
 		t.Setenv("MOVIES_WARM", tc.env)
 		store, stop, err := openStore(context.Background(), pubsub.NewLocal(), log)
 		if err != nil {
@@ -40,5 +42,29 @@ func TestOpenStoreWarmsPrimarySearches(t *testing.T) {
 		if st.Entries != tc.want || st.Queries != uint64(tc.want) {
 			t.Errorf("MOVIES_WARM=%q: %d cached results after %d queries, want %d", tc.env, st.Entries, st.Queries, tc.want)
 		}
+	}
+}
+
+// warmAll is what MOVIES_WARM=all searches: each a search of its own.
+var warmAll = func() []string {
+	l, err := warmList("all")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+func TestWarmList(t *testing.T) {
+	if _, err := warmList("everything"); err == nil {
+		t.Error(`MOVIES_WARM="everything": no error`)
+	}
+	all, _ := warmList("all")
+	for _, q := range []string{"", "sort=score_desc", "sort=title_asc", "sort=title_desc", "sort=runtime_asc"} {
+		if !slices.Contains(all, q) {
+			t.Errorf("MOVIES_WARM=all lacks %q: %v", q, all)
+		}
+	}
+	if len(all) != len(slices.Compact(slices.Sorted(slices.Values(all)))) {
+		t.Errorf("MOVIES_WARM=all repeats a search: %v", all)
 	}
 }
