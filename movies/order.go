@@ -3,6 +3,7 @@ package movies
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -132,7 +133,12 @@ func (s *Store) list(ctx context.Context, key string, load func(ctx context.Cont
 	if explaining(ctx) {
 		return timed(ctx)
 	}
-	v, _, err := s.ord.lists.get(ctx, key, max(s.cfg.ResultTTL, s.cfg.ShareTTL), timed)
+	v, _, err := s.ord.lists.get(ctx, key, max(s.cfg.ResultTTL, s.cfg.ShareTTL), func(ctx context.Context) ([]int64, error) {
+		v, err := timed(ctx)
+		// Collecting rows leaves up to half the capacity unused; a kept
+		// list costs what the budget counts, 8 bytes an id.
+		return slices.Clip(slices.Clone(v)), err
+	})
 	return v, err
 }
 
