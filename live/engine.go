@@ -87,6 +87,7 @@ type Engine struct {
 	tokens *signer
 	static *signer
 	flash  *signer
+	nested *signer // child view session tokens
 	pubsub pubsub.PubSub
 
 	mu       sync.RWMutex
@@ -96,8 +97,11 @@ type Engine struct {
 	stats   Stats
 	limiter transport.RateLog
 
-	// views maps the id of each connected view to its channel, for Send.
-	views      sync.Map
+	// views maps the id of each connected view to its *viewChannel, for
+	// Send and for child views finding their parent.
+	views sync.Map
+	// childKinds are the child view kinds ([Engine.Child]) by name.
+	childKinds map[string]*ChildView
 	viewCounts viewCounts // connected views per view name
 }
 
@@ -149,6 +153,7 @@ func New(cfg Config) (*Engine, error) {
 		tokens:   newSigner(cfg.Secret, "session"),
 		static:   newSigner(cfg.Secret, "static"),
 		flash:    newSigner(cfg.Secret, "flash"),
+		nested:   newSigner(cfg.Secret, "nested"),
 		pubsub:   cfg.PubSub,
 		matchMux: http.NewServeMux(),
 	}
@@ -165,8 +170,8 @@ func (e *Engine) Stats() *Stats { return &e.stats }
 // engine. Test helpers use it (package live/livetest); apps usually keep
 // the Socket or use PubSub instead.
 func (e *Engine) Send(viewID string, msg any) bool {
-	ch, ok := e.views.Load(viewID)
-	return ok && ch.(*transport.Channel).Send(msg)
+	vc, ok := e.views.Load(viewID)
+	return ok && vc.(*viewChannel).ch.Send(msg)
 }
 
 // PubSub returns the engine's PubSub.

@@ -88,6 +88,13 @@ type Socket struct {
 	reply      any
 	hasReply   bool
 	async      asyncState
+
+	liveSession string
+	// vc is the view's channel handler once connected (children, parent).
+	vc *viewChannel
+	// childTokens keep each rendered child's session token, so that a
+	// re-render writes the same container and sends no diff for it.
+	childTokens map[string]childToken
 }
 
 type navKind int
