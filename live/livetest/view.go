@@ -86,7 +86,6 @@ type View struct {
 	env  *Env
 	t    testing.TB
 	conn *transport.DirectConn
-	refs int
 
 	id, topic, joinRef string
 	session, static    string
