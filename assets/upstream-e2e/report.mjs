@@ -1,0 +1,59 @@
+// Writes the per-file table of the upstream suite's results into
+// docs/UPSTREAM-SUITE.md (between the "results" markers), from
+// Playwright's JSON reports: the list of every spec file's tests
+// (--list, all files) and the run of the ported ones.
+//   node report.mjs <list.json> <results.json> <UPSTREAM-SUITE.md>
+// Exits 1 when a test that ran did not pass.
+import { readFileSync, writeFileSync } from "node:fs"
+
+const [listFile, resultsFile, docFile] = process.argv.slice(2)
+const list = JSON.parse(readFileSync(listFile, "utf8"))
+const results = JSON.parse(readFileSync(resultsFile, "utf8"))
+
+// tests walks nested suites (describe blocks) for every test of every spec.
+function* tests(suite, file) {
+  for (const s of suite.suites || []) yield* tests(s, s.file || file)
+  for (const spec of suite.specs || []) for (const t of spec.tests) yield { file: spec.file || file, title: spec.title, t }
+}
+
+const files = new Map() // file -> {total, ran, passed, failed, skipped, failures[]}
+for (const s of list.suites) {
+  for (const { file } of tests(s, s.file)) {
+    if (!files.has(file)) files.set(file, { total: 0, ran: false, passed: 0, failed: 0, skipped: 0, failures: [] })
+    files.get(file).total++
+  }
+}
+for (const s of results.suites) {
+  for (const { file, title, t } of tests(s, s.file)) {
+    const f = files.get(file)
+    f.ran = true
+    const last = t.results[t.results.length - 1]
+    const status = last ? last.status : "skipped"
+    if (status === "passed") f.passed++
+    else if (status === "skipped") f.skipped++
+    else {
+      f.failed++
+      f.failures.push(title)
+    }
+  }
+}
+
+const sum = (k) => [...files.values()].reduce((n, f) => n + (typeof k === "function" ? k(f) : f[k]), 0)
+const rows = [...files].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+let md = `| spec file | tests | passed | failed | skipped | state |\n|---|---:|---:|---:|---:|---|\n`
+for (const [file, f] of rows) {
+  const state = !f.ran ? "support view not ported yet: not run" : f.failed ? `failing: ${f.failures.join("; ")}` : "green"
+  md += `| ${file} | ${f.total} | ${f.ran ? f.passed : "–"} | ${f.ran ? f.failed : "–"} | ${f.ran ? f.skipped : "–"} | ${state} |\n`
+}
+const ranFiles = rows.filter(([, f]) => f.ran).length
+md += `| **all ${rows.length} files** | **${sum("total")}** | **${sum("passed")}** | **${sum("failed")}** | **${sum("skipped")}** | ${ranFiles} files run, ${rows.length - ranFiles} not ported yet (${sum((f) => (f.ran ? 0 : f.total))} tests not run) |\n`
+
+const doc = readFileSync(docFile, "utf8")
+const begin = "<!-- results: written by make e2e-upstream -->"
+const end = "<!-- end of results -->"
+const i = doc.indexOf(begin)
+const j = doc.indexOf(end)
+if (i < 0 || j < i) throw new Error(`${docFile}: the results markers are missing`)
+writeFileSync(docFile, doc.slice(0, i + begin.length) + "\n" + md + doc.slice(j))
+console.log(`upstream suite: ${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped in ${ranFiles} of ${rows.length} files; ${sum((f) => (f.ran ? 0 : f.total))} tests in files not ported yet`)
+process.exit(sum("failed") ? 1 : 0)

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/cortex-cinegraph/golive/live"
+)
+
+// register mounts the suite's routes (test_helper.exs's router), one
+// live session per live_session there.
+func register(e *live.Engine, mux *http.ServeMux) {
+	def := e.Session("default")
+	view := func(path, name string, f func() live.View) { def.Handle(mux, "GET "+path, name, f) }
+	view("/issues/3107", "issue3107", func() live.View { return &issue3107{} })
+	view("/issues/3448", "issue3448", func() live.View { return &issue3448{} })
+	view("/issues/3529", "issue3529", func() live.View { return &issue3529{} })
+	view("/issues/3719", "issue3719", func() live.View { return &issue3719{} })
+	view("/issues/3814", "issue3814", func() live.View { return &issue3814{} })
+	view("/issues/3819", "issue3819", func() live.View { return &issue3819{} })
+	view("/issues/4094", "issue4094", func() live.View { return &issue4094{} })
+
+	mux.HandleFunc("POST /submit", submit)
+}
+
+// submit answers a form post with its fields as JSON, as the suite's
+// SubmitController does.
+func submit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	out := map[string]any{}
+	for k, vs := range r.PostForm {
+		if len(vs) == 1 {
+			out[k] = vs[0]
+		} else {
+			out[k] = vs
+		}
+	}
+	b, _ := json.Marshal(out)
+	_, _ = w.Write(b)
+}
+
+// colocatedJS is /assets/colocated/index.js: the hooks that the suite's
+// views declare inline (colocated hooks), by their full names.
+const colocatedJS = `export const hooks = {}
+export default {}
+`
