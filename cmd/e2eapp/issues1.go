@@ -90,7 +90,7 @@ func (v *issue3529) HandleParams(*live.Socket, *url.URL, live.Params) error {
 	return nil
 }
 func (v *issue3529) Render() templ.Component { return issue3529Page(v) }
-func (v *issue3529) href() string               { return "/issues/3529?param=" + fmt.Sprint(v.next) }
+func (v *issue3529) href() string            { return "/issues/3529?param=" + fmt.Sprint(v.next) }
 
 // issue4094: handle_params redirecting after a patch raises nothing on
 // the client.
