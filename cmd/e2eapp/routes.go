@@ -19,6 +19,13 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/3814", "issue3814", func() live.View { return &issue3814{} })
 	view("/issues/3819", "issue3819", func() live.View { return &issue3819{} })
 	view("/issues/4094", "issue4094", func() live.View { return &issue4094{} })
+	view("/issues/3636", "issue3636", staticView(issue3636Page()))
+	view("/issues/3709", "issue3709", func() live.View { return &issue3709{} })
+	view("/issues/3709/{id}", "issue3709.id", func() live.View { return &issue3709{} })
+	view("/issues/3919", "issue3919", func() live.View { return &issue3919{} })
+	view("/issues/4088", "issue4088", func() live.View { return &issue4088{} })
+	view("/issues/4095", "issue4095", func() live.View { return &issue4095{} })
+	view("/issues/4102", "issue4102", func() live.View { return &issue4102{} })
 
 	mux.HandleFunc("POST /submit", submit)
 }
@@ -44,6 +51,14 @@ func submit(w http.ResponseWriter, r *http.Request) {
 
 // colocatedJS is /assets/colocated/index.js: the hooks that the suite's
 // views declare inline (colocated hooks), by their full names.
-const colocatedJS = `export const hooks = {}
+const colocatedJS = `export const hooks = {
+  "Issue4088.MyHook": {
+    mounted() {
+      this.pushEventTo(this.el, "my_update", {})
+      this.pushEventTo(this.el, "my_update", {})
+      this.pushEventTo(this.el, "my_update", {})
+    },
+  },
+}
 export default {}
 `
