@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+
+	"github.com/a-h/templ"
 	"net/http"
 
 	"github.com/cortex-cinegraph/golive/live"
@@ -26,8 +28,31 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/4088", "issue4088", func() live.View { return &issue4088{} })
 	view("/issues/4095", "issue4095", func() live.View { return &issue4095{} })
 	view("/issues/4102", "issue4102", func() live.View { return &issue4102{} })
+	view("/js", "js", func() live.View { return &jsLive{} })
+	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
+	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
+	view("/issues/4066", "issue4066", func() live.View { return &issue4066{} })
+	view("/issues/4147", "issue4147", func() live.View { return &issue4147{} })
+	view("/issues/4212", "issue4212", func() live.View { return &issue4212{} })
+	view("/issues/3686/a", "issue3686.a", func() live.View {
+		return &issue3686{name: "A", next: "B", nav: "/issues/3686/b"}
+	})
+	view("/issues/3686/b", "issue3686.b", func() live.View {
+		return &issue3686{name: "B", next: "C", nav: "/issues/3686/c", redirect: true}
+	})
+	other := e.Session("other")
+	other.Handle(mux, "GET /issues/3686/c", "issue3686.c", func() live.View {
+		return &issue3686{name: "C", next: "A", nav: "/issues/3686/a"}
+	})
 
 	mux.HandleFunc("POST /submit", submit)
+}
+
+// rootExtras is what a view's page adds to the root layout before its
+// live container (upstream's render_in_root assign), by path.
+var rootExtras = map[string]templ.Component{
+	"/issues/4147": issue4147Root(),
+	"/issues/4212": issue4212Root(),
 }
 
 // submit answers a form post with its fields as JSON, as the suite's
@@ -57,6 +82,21 @@ const colocatedJS = `export const hooks = {
       this.pushEventTo(this.el, "my_update", {})
       this.pushEventTo(this.el, "my_update", {})
       this.pushEventTo(this.el, "my_update", {})
+    },
+  },
+  "Issue4066.MyHook": {
+    mounted() {
+      this.el.addEventListener("input", () => {
+        setTimeout(() => {
+          this.pushEventTo(this.el, "do-something", { value: 100 })
+          this.liveSocket.js().setAttribute(document.body, "data-pushed", "yes")
+        }, parseInt(this.el.dataset.delay))
+      })
+    },
+  },
+  "Issue4147.HookOutside": {
+    mounted() {
+      console.log("HookOutside mounted")
     },
   },
 }
