@@ -86,8 +86,9 @@ unit:
 # phoenix_live_view's own end-to-end suite (specs vendored unmodified in
 # assets/upstream-e2e, checked against their SHA-256 sums) against
 # cmd/e2eapp on 127.0.0.1:4004, in Debian's Chromium; the per-file table
-# goes into docs/UPSTREAM-SUITE.md, and in CI a table that differs from
-# the committed one fails the run.
+# goes into docs/UPSTREAM-SUITE.md. report.mjs decides: any failure not in
+# known-failures.txt (or a listed one that passes) fails the target, and
+# in CI so does a table that differs from the committed one.
 UPSTREAM := assets/upstream-e2e
 e2e-upstream: assets
 	cd $(UPSTREAM) && sha256sum -c --quiet SHA256SUMS
@@ -95,9 +96,8 @@ e2e-upstream: assets
 	$(GO) build -o var/upstream-e2e/e2eapp ./cmd/e2eapp
 	cd assets && E2E_FILES=ALL npx playwright test -c upstream-e2e/playwright.config.js --list --reporter=json >../var/upstream-e2e/list.json
 	rm -f var/upstream-e2e/results.json
-	cd assets && { npx playwright test -c upstream-e2e/playwright.config.js; echo $$? >../var/upstream-e2e/rc; }
+	cd assets && npx playwright test -c upstream-e2e/playwright.config.js || true
 	node $(UPSTREAM)/report.mjs var/upstream-e2e/list.json var/upstream-e2e/results.json docs/UPSTREAM-SUITE.md
-	@test "$$(cat var/upstream-e2e/rc)" = 0 || { echo "playwright exited with status $$(cat var/upstream-e2e/rc)"; exit 1; }
 	@if [ -n "$$CI" ] && ! git diff --quiet -- docs/UPSTREAM-SUITE.md; then echo "docs/UPSTREAM-SUITE.md does not match this run's results (run make e2e-upstream and commit it):"; git diff -- docs/UPSTREAM-SUITE.md; exit 1; fi
 
 # Short fuzzing runs of the frame and LongPoll decoders. Budgets are

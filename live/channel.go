@@ -547,6 +547,10 @@ func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
 	c.pushRender()
 }
 
+// maxPatchHops bounds the push_patch calls that HandleParams may chain
+// in answer to one callback (Phoenix allows 20).
+const maxPatchHops = 20
+
 // afterCallback applies navigation, re-renders and diffs. The result is the
 // event reply's response (or what HandleInfo pushes).
 func (c *viewChannel) afterCallback(cbErr error) map[string]any {
@@ -558,17 +562,40 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 	if nav := c.takeNav(); nav != nil {
 		switch nav.kind {
 		case navPatch:
-			u, err := c.s.url.Parse(nav.to)
-			if err == nil {
-				if rt, pathP := c.e.match(u); rt == c.rt {
-					c.s.url = u
-					if err := c.runParams(pathP, u); err != nil {
-						c.e.log.Error("HandleParams failed after push_patch", "view", c.rt.name, "error", err)
-					}
-					resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
-				} else {
-					c.e.log.Error("push_patch to a URL of another view; use PushNavigate", "view", c.rt.name, "to", nav.to)
+			// HandleParams runs for the new URL, and again while it
+			// patches once more (as Phoenix does), up to maxPatchHops:
+			// past that it is a loop, which crashes the view like a
+			// panic (phx_error; the client rejoins on the URL it is on).
+			for hops := 0; ; hops++ {
+				u, err := c.s.url.Parse(nav.to)
+				if err != nil {
+					break
 				}
+				rt, pathP := c.e.match(u)
+				if rt != c.rt {
+					c.e.log.Error("push_patch to a URL of another view; use PushNavigate", "view", c.rt.name, "to", nav.to)
+					break
+				}
+				c.s.url = u
+				if err := c.runParams(pathP, u); err != nil {
+					c.e.log.Error("HandleParams failed after push_patch", "view", c.rt.name, "error", err)
+				}
+				resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+				next := c.takeNav()
+				if next == nil {
+					break
+				}
+				if next.kind != navPatch {
+					c.s.nav = next
+					return c.afterCallback(nil)
+				}
+				if hops == maxPatchHops {
+					c.e.stats.Crashes.Add(1)
+					c.e.log.Error("live view crashed: too many patch redirects (a HandleParams that patches to itself for ever?)",
+						"view", c.rt.name, "id", c.s.id, "to", next.to, "hops", hops)
+					panic(fmt.Sprintf("live: too many patch redirects for view %s (last to %s)", c.rt.name, next.to))
+				}
+				nav = next
 			}
 		case navNavigate:
 			r := map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}

@@ -10,7 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 import templlive_tree "github.com/cortex-cinegraph/golive/live/tree"
 
-import "github.com/cortex-cinegraph/golive/live"
+import (
+	"strings"
+
+	"github.com/cortex-cinegraph/golive/live"
+)
 
 // layout is the suite's root and live layouts in one: no <html> or
 // <head> (the suite's root layout has only a doctype), the CSRF meta tag,
@@ -61,7 +65,7 @@ func layout(p live.Page) templ.Component {
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(p.CSRFToken)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 15, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 19, Col: 46}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
@@ -75,14 +79,62 @@ func layout(p live.Page) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.Title)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 16, Col: 17}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 20, Col: 17}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 4, "</title><script>window.hooks = {}</script><script src=\"/assets/phoenix/phoenix.min.js\"></script><script type=\"module\">\n\t\timport {LiveSocket} from \"/assets/phoenix_live_view/phoenix_live_view.esm.js\"\n\t\timport {hooks as colocatedHooks} from \"/assets/colocated/index.js\"\n\t\tlet Hooks = {}\n\t\tHooks.FormHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tHooks.FormStreamHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tlet csrfToken = document.querySelector(\"meta[name='csrf-token']\").getAttribute(\"content\")\n\t\tlet liveSocket = new LiveSocket(\"/live\", window.Phoenix.Socket, {\n\t\t\tparams: {_csrf_token: csrfToken},\n\t\t\thooks: {...Hooks, ...window.hooks, ...colocatedHooks}\n\t\t})\n\t\tliveSocket.connect()\n\t\twindow.liveSocket = liveSocket\n\t</script><style>* { font-size: 1.1rem; }</style>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 4, "</title>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if strings.HasPrefix(p.Request.URL.Path, "/navigation/") {
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = p.Body.Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		} else {
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = suiteLive(p).Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		return nil
+	})
+}
+
+func suiteLive(p live.Page) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		templlive_rec := templlive_tree.From(ctx)
+		_ = templlive_rec
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var4 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var4 == nil {
+			templ_7745c5c3_Var4 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 5, "<script>window.hooks = {}</script><script src=\"/assets/phoenix/phoenix.min.js\"></script><script type=\"module\">\n\t\timport {LiveSocket} from \"/assets/phoenix_live_view/phoenix_live_view.esm.js\"\n\t\timport {hooks as colocatedHooks} from \"/assets/colocated/index.js\"\n\t\tlet Hooks = {}\n\t\tHooks.FormHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tHooks.FormStreamHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tlet csrfToken = document.querySelector(\"meta[name='csrf-token']\").getAttribute(\"content\")\n\t\tlet liveSocket = new LiveSocket(\"/live\", window.Phoenix.Socket, {\n\t\t\tparams: {_csrf_token: csrfToken},\n\t\t\thooks: {...Hooks, ...window.hooks, ...colocatedHooks}\n\t\t})\n\t\tliveSocket.connect()\n\t\twindow.liveSocket = liveSocket\n\t</script><style>* { font-size: 1.1rem; }</style>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

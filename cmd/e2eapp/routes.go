@@ -45,6 +45,8 @@ func register(e *live.Engine, mux *http.ServeMux) {
 		return &issue3686{name: "C", next: "A", nav: "/issues/3686/a"}
 	})
 
+	view("/stream", "stream", func() live.View { return &streamLive{} })
+	registerNavigation(e, mux)
 	mux.HandleFunc("POST /submit", submit)
 }
 

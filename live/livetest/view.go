@@ -855,6 +855,7 @@ func (v *View) Patch(path string) error {
 	var resp struct {
 		LinkRedirect bool            `json:"link_redirect"`
 		Diff         json.RawMessage `json:"diff"`
+		LivePatch    *navTo          `json:"live_patch"`
 	}
 	_ = json.Unmarshal(rep.response, &resp)
 	if resp.LinkRedirect {
@@ -863,6 +864,10 @@ func (v *View) Patch(path string) error {
 	v.url = u
 	if resp.Diff != nil {
 		v.applyDiff(op+" reply", resp.Diff)
+	}
+	// HandleParams patched further: the client moves to that URL too.
+	if resp.LivePatch != nil {
+		v.patchedTo(resp.LivePatch.To)
 	}
 	v.destroyComponents()
 	return nil
