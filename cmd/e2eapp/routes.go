@@ -46,6 +46,12 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	})
 
 	view("/stream", "stream", func() live.View { return &streamLive{} })
+	view("/stream/reset", "stream.reset", func() live.View { return &streamResetLive{} })
+	view("/stream/reset-lc", "stream.reset-lc", func() live.View { return &streamResetLCLive{} })
+	view("/stream/limit", "stream.limit", func() live.View { return &streamLimitLive{} })
+	view("/stream/nested-component-reset", "stream.nested-component-reset", func() live.View { return &streamNestedComponentResetLive{} })
+	view("/stream/inside-for", "stream.inside-for", func() live.View { return &streamInsideForLive{} })
+	view("/healthy/{category}", "healthy", func() live.View { return &healthyLive{} })
 	registerNavigation(e, mux)
 	mux.HandleFunc("POST /submit", submit)
 }

@@ -69,7 +69,10 @@ func (v *streamLive) Mount(_ *live.Socket, p live.Params) error {
 	return nil
 }
 
-func (v *streamLive) HandleEvent(_ *live.Socket, e live.Event) error {
+func (v *streamLive) HandleEvent(s *live.Socket, e live.Event) error {
+	if e.Name == "sandbox:eval" {
+		return sandboxEval(s, v, e)
+	}
 	if a, ok := strings.CutPrefix(e.Name, "admin-"); ok {
 		e.Name = a
 		moveUser(v.admins, "admins", e)
