@@ -28,6 +28,8 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/4088", "issue4088", func() live.View { return &issue4088{} })
 	view("/issues/4095", "issue4095", func() live.View { return &issue4095{} })
 	view("/issues/4102", "issue4102", func() live.View { return &issue4102{} })
+	view("/issues/3026", "issue3026", func() live.View { return &issue3026{} })
+	view("/issues/3083", "issue3083", func() live.View { return &issue3083{} })
 	view("/js", "js", func() live.View { return &jsLive{} })
 	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
 	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
