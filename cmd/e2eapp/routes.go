@@ -30,6 +30,10 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/4102", "issue4102", func() live.View { return &issue4102{} })
 	view("/issues/3026", "issue3026", func() live.View { return &issue3026{} })
 	view("/issues/3083", "issue3083", func() live.View { return &issue3083{} })
+	view("/issues/3651", "issue3651", func() live.View { return &issue3651{} })
+	view("/issues/4027", "issue4027", func() live.View { return &issue4027{} })
+	view("/issues/4290/a", "issue4290.a", func() live.View { return &issue4290A{} })
+	view("/issues/4290/b", "issue4290.b", func() live.View { return &issue4290B{} })
 	view("/js", "js", func() live.View { return &jsLive{} })
 	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
 	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
@@ -63,6 +67,12 @@ func register(e *live.Engine, mux *http.ServeMux) {
 var rootExtras = map[string]templ.Component{
 	"/issues/4147": issue4147Root(),
 	"/issues/4212": issue4212Root(),
+}
+
+// preScripts is what a view's page runs after window.hooks is made and
+// before the LiveSocket connects (upstream's pre_script assign), by path.
+var preScripts = map[string]templ.Component{
+	"/issues/3651": issue3651Pre(),
 }
 
 // submit answers a form post with its fields as JSON, as the suite's
