@@ -37,6 +37,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/3200/messages", "issue3200.messages", func() live.View { return &issue3200{tab: "messages"} })
 	view("/issues/3200/settings", "issue3200.settings", func() live.View { return &issue3200{tab: "settings"} })
 	view("/select", "select", func() live.View { return &selectLive{} })
+	view("/components", "components", func() live.View { return &componentsLive{} })
 	view("/js", "js", func() live.View { return &jsLive{} })
 	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
 	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
@@ -63,6 +64,9 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/healthy/{category}", "healthy", func() live.View { return &healthyLive{} })
 	registerNavigation(e, mux)
 	mux.HandleFunc("POST /submit", submit)
+	// No icon, and no 404 for the browser's request of one either: specs
+	// fail on any console error.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 }
 
 // rootExtras is what a view's page adds to the root layout before its
