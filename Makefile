@@ -94,7 +94,7 @@ e2e-upstream: assets
 	cd $(UPSTREAM) && sha256sum -c --quiet SHA256SUMS
 	mkdir -p var/upstream-e2e
 	$(GO) build -o var/upstream-e2e/e2eapp ./cmd/e2eapp
-	cd assets && E2E_FILES=ALL npx playwright test -c upstream-e2e/playwright.config.js --list --reporter=json >../var/upstream-e2e/list.json
+	cd assets && E2E_FILES=ALL E2E_NO_SKIPS=1 npx playwright test -c upstream-e2e/playwright.config.js --list --reporter=json >../var/upstream-e2e/list.json
 	rm -f var/upstream-e2e/results.json
 	cd assets && npx playwright test -c upstream-e2e/playwright.config.js || true
 	node $(UPSTREAM)/report.mjs var/upstream-e2e/list.json var/upstream-e2e/results.json docs/UPSTREAM-SUITE.md

@@ -4,6 +4,7 @@
 // defect to find), a JSON report for docs/UPSTREAM-SUITE.md.
 //   E2EAPP   the e2eapp binary (make e2e-upstream builds it)
 //   E2E_FILES  spec files to run (space separated, or ALL; default: ported.txt)
+//   E2E_NO_SKIPS  set: run (or list) the tests of skips.txt too
 import { defineConfig, devices } from "@playwright/test"
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
@@ -14,10 +15,18 @@ const ported = (process.env.E2E_FILES || readFileSync(resolve(here, "ported.txt"
   .split(/\s+/)
   .filter((l) => l && !l.startsWith("#"))
 
+// skips.txt: tests not run (not the server's), "file :: title :: reason".
+const skipped = process.env.E2E_NO_SKIPS ? [] : readFileSync(resolve(here, "skips.txt"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() && !l.startsWith("#"))
+  .map((l) => l.split(" :: ")[1].trim())
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
 export default defineConfig({
   testDir: resolve(here, "tests"),
   testMatch: ported.includes("ALL") ? "**/*.spec.js" : ported.map((f) => resolve(here, "tests", f)),
   forbidOnly: true,
+  grepInvert: skipped.length ? new RegExp(skipped.map((t) => `(^|\\s)${escape(t)}$`).join("|")) : undefined,
   retries: 0,
   workers: 2,
   timeout: 30000,

@@ -148,7 +148,21 @@ func suiteLive(p live.Page) templ.Component {
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 6, "<script src=\"/assets/phoenix/phoenix.min.js\"></script><script type=\"module\">\n\t\timport {LiveSocket} from \"/assets/phoenix_live_view/phoenix_live_view.esm.js\"\n\t\timport {hooks as colocatedHooks} from \"/assets/colocated/index.js\"\n\t\tlet Hooks = {}\n\t\tHooks.FormHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tHooks.FormStreamHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tlet csrfToken = document.querySelector(\"meta[name='csrf-token']\").getAttribute(\"content\")\n\t\tlet liveSocket = new LiveSocket(\"/live\", window.Phoenix.Socket, {\n\t\t\tparams: {_csrf_token: csrfToken},\n\t\t\thooks: {...Hooks, ...window.hooks, ...colocatedHooks}\n\t\t})\n\t\tliveSocket.connect()\n\t\twindow.liveSocket = liveSocket\n\t</script><style>* { font-size: 1.1rem; }</style>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 6, "<script src=\"/assets/phoenix/phoenix.min.js\"></script><script type=\"module\">\n\t\timport {LiveSocket} from \"/assets/phoenix_live_view/phoenix_live_view.esm.js\"\n\t\timport {hooks as colocatedHooks} from \"/assets/colocated/index.js\"\n\t\tlet Hooks = {}\n\t\tHooks.FormHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tHooks.FormStreamHook = {\n\t\t\tmounted() {\n\t\t\t\tthis.pushEvent(\"ping\", {}, () => this.el.innerText += \"pong\")\n\t\t\t}\n\t\t}\n\t\tlet csrfToken = document.querySelector(\"meta[name='csrf-token']\").getAttribute(\"content\")\n\t\tlet liveSocket = new LiveSocket(\"/live\", window.Phoenix.Socket, {\n\t\t\tparams: {_csrf_token: csrfToken},\n\t\t\thooks: {...Hooks, ...window.hooks, ...colocatedHooks}\n\t\t})\n\t\tliveSocket.connect()\n\t\twindow.liveSocket = liveSocket\n\t</script>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if x, ok := postScripts[p.Request.URL.Path]; ok {
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = x.Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 7, "<style>* { font-size: 1.1rem; }</style>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -40,6 +40,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/components", "components", func() live.View { return &componentsLive{} })
 	view("/keyed-comprehension", "keyed-comprehension", func() live.View { return &keyedLive{} })
 	view("/issues/2787", "issue2787", func() live.View { return &issue2787{} })
+	view("/colocated", "colocated", func() live.View { return &colocatedLive{} })
 	view("/js", "js", func() live.View { return &jsLive{} })
 	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
 	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
@@ -76,6 +77,12 @@ func register(e *live.Engine, mux *http.ServeMux) {
 var rootExtras = map[string]templ.Component{
 	"/issues/4147": issue4147Root(),
 	"/issues/4212": issue4212Root(),
+}
+
+// postScripts run after the LiveSocket is made (upstream's layouts that
+// set up colocated JS), by path.
+var postScripts = map[string]templ.Component{
+	"/colocated": colocatedExec(),
 }
 
 // preScripts is what a view's page runs after window.hooks is made and
@@ -123,11 +130,25 @@ const colocatedJS = `export const hooks = {
       })
     },
   },
+  "Colocated.PhoneNumber": {
+    mounted() {
+      this.el.addEventListener("input", (e) => {
+        let match = this.el.value.replace(/\D/g, "").match(/^(\d{3})(\d{3})(\d{4})$/)
+        if (match) {
+          this.el.value = match[1] + "-" + match[2] + "-" + match[3]
+        }
+      })
+    },
+  },
   "Issue4147.HookOutside": {
     mounted() {
       console.log("HookOutside mounted")
     },
   },
 }
-export default {}
+export default {
+  js_exec(liveSocket) {
+    window.addEventListener("phx:js:exec", (e) => liveSocket.execJS(liveSocket.main.el, e.detail.cmd))
+  },
+}
 `
