@@ -10,6 +10,9 @@ import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
+// E2E_PORT moves the app off 4004 for a side run (some specs name
+// localhost:4004 themselves, so the full suite runs on 4004).
+const port = process.env.E2E_PORT || "4004"
 const here = dirname(fileURLToPath(import.meta.url))
 const ported = (process.env.E2E_FILES || readFileSync(resolve(here, "ported.txt"), "utf8"))
   .split(/\s+/)
@@ -33,13 +36,13 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: resolve(here, "../../var/upstream-e2e/results.json") }]],
   outputDir: resolve(here, "../../var/upstream-e2e/output"),
   use: {
-    baseURL: "http://localhost:4004/",
+    baseURL: `http://localhost:${port}/`,
     trace: "off",
     screenshot: "off",
   },
   webServer: {
-    command: `${process.env.E2EAPP || resolve(here, "../../var/upstream-e2e/e2eapp")} -node-modules ${resolve(here, "../node_modules")}`,
-    url: "http://127.0.0.1:4004/health",
+    command: `${process.env.E2EAPP || resolve(here, "../../var/upstream-e2e/e2eapp")} -addr 127.0.0.1:${port} -node-modules ${resolve(here, "../node_modules")}`,
+    url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

@@ -41,6 +41,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/keyed-comprehension", "keyed-comprehension", func() live.View { return &keyedLive{} })
 	view("/issues/2787", "issue2787", func() live.View { return &issue2787{} })
 	view("/colocated", "colocated", func() live.View { return &colocatedLive{} })
+	view("/issues/3040", "issue3040", func() live.View { return &issue3040{} })
 	view("/js", "js", func() live.View { return &jsLive{} })
 	view("/issues/3194", "issue3194", func() live.View { return &issue3194{} })
 	view("/issues/3194/other", "issue3194.other", staticView(issue3194OtherPage()))
