@@ -112,7 +112,7 @@ func (v *issue4027) Render() templ.Component { return issue4027Page(v) }
 type repro4027 struct{ data []entry }
 
 func (c *repro4027) Update(_ *live.Socket, props any) error { c.data = props.([]entry); return nil }
-func (c *repro4027) Render() templ.Component               { return repro4027Page(c.data) }
+func (c *repro4027) Render() templ.Component                { return repro4027Page(c.data) }
 
 type repro4027Async struct{ data live.AsyncResult[[]entry] }
 

@@ -152,7 +152,7 @@ type innerItem struct {
 }
 
 func (c *innerItem) Update(_ *live.Socket, props any) error { c.item = props.(named); return nil }
-func (c *innerItem) Render() templ.Component               { return innerItemPage(c) }
+func (c *innerItem) Render() templ.Component                { return innerItemPage(c) }
 
 // streamLimitLive is /stream/limit: inserts with at and limit, and a
 // reconfiguration that resets the stream.
