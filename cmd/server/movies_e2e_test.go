@@ -8,12 +8,14 @@ package main
 // sort and an overflow sort with its direction, pagination, back and
 // forward, two genre chips, the drawer's filters, the people autocomplete
 // with people_match=all, clear all, a card to its show page, then a cast
-// member's person page and one of their films) runs three times: over
+// member's person page and one of their films; the show page's Watch,
+// Video and Keywords sections and a change of the Watch region, which
+// follows the browser's locale, en-GB, once live) runs three times: over
 // WebSocket, over LongPoll, and with the live connection blocked in the
-// browser (plain navigation through the links and GET forms). After every step the script
-// checks the URL and asks this test, through the control server, what the
-// database says for it; the page must show that count, that many cards
-// and that first title.
+// browser (plain navigation through the links and GET forms). After every
+// step the script checks the URL and asks this test, through the control
+// server, what the database says for it; the page must show that count,
+// that many cards and that first title.
 //
 // Control server:
 //

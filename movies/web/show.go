@@ -42,7 +42,7 @@ type Show struct {
 	path   string
 	params url.Values
 	m      *movies.MovieDetail
-	conn   *movies.Connections // never nil once loaded
+	conn   *movies.Connections  // never nil once loaded
 	media  *movies.Media        // nil when its query failed
 	avail  *movies.Availability // nil when its query failed
 	region string               // the Watch section's region
