@@ -278,7 +278,7 @@ func TestMoviesBrowser(t *testing.T) {
 		"CHROMIUM_PATH":   chromium,
 		"E2E_FIXTURES":    fixtures,
 		"E2E_SCREENSHOTS": shots,
-	}, 120*time.Second)
+	}, 180*time.Second)
 	h.checkTransports(t)
 	if c := h.st.Engine.Stats().Crashes.Load(); c != 0 {
 		t.Errorf("%d view crashes", c)
