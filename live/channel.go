@@ -78,6 +78,10 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		return fail(stale(), "malformed join payload", "error", err)
 	}
 	_ = json.Unmarshal(p.Params, &jp)
+	// The client's connect params (LiveSocket's params option and its own
+	// underscored keys), for Socket.ConnectParams; not an object: none.
+	var connectParams map[string]any
+	_ = json.Unmarshal(p.Params, &connectParams)
 	if info.CSRF != transport.CSRFOK {
 		return fail(stale(), "socket CSRF check failed", "cause", info.CSRF.String())
 	}
@@ -130,7 +134,8 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	c.s = &Socket{
 		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u,
 		session: claims.Session, requestID: info.RequestID, flash: flash, mounts: jp.Mounts,
-		comps: &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
+		connectParams: connectParams,
+		comps:         &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
 	}
 	c.view = rt.factory()
 	params := allParams(pathP, u)

@@ -544,3 +544,45 @@ func TestPatchChainsAndLoops(t *testing.T) {
 		t.Fatalf("crashes = %d, want 1", c)
 	}
 }
+
+// paramsView shows its connect params: none in the dead render, the
+// client's (its LiveSocket params and underscored keys) once connected.
+type paramsView struct{ locale, tz, mounts string }
+
+func (p *paramsView) Mount(s *live.Socket, _ live.Params) error {
+	p.locale, p.tz = s.ConnectParam("browser_locale"), s.ConnectParam("timezone")
+	if s.Connected() {
+		p.mounts = strconv.Itoa(int(s.ConnectParams()["_mounts"].(float64)))
+	} else if s.ConnectParams() != nil {
+		return errors.New("connect params in the dead render")
+	}
+	return nil
+}
+
+func (p *paramsView) Render() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		r := tree.From(ctx)
+		_ = r.WriteString(w, 1, `<p id="cp">`)
+		r.Dyn(w)
+		_, _ = io.WriteString(w, html.EscapeString(p.locale+"|"+p.tz+"|"+p.mounts))
+		_ = r.WriteString(w, 2, `</p>`)
+		return nil
+	})
+}
+
+func TestConnectParams(t *testing.T) {
+	setupParams := func(e *live.Engine, mux *http.ServeMux) {
+		e.Session("params").Handle(mux, "GET /params", "params", func() live.View { return &paramsView{} })
+	}
+	env := livetest.New(t, setupParams, livetest.WithConnectParams(map[string]any{"browser_locale": "de-DE", "timezone": "Europe/Berlin"}))
+	if p := env.Get("/params"); p.Text("#cp") != "||" {
+		t.Errorf("dead render: %q", p.Text("#cp"))
+	}
+	if v := env.Live("/params"); v.Text("#cp") != "de-DE|Europe/Berlin|0" {
+		t.Errorf("connected: %q", v.Text("#cp"))
+	}
+	env = livetest.New(t, setupParams)
+	if v := env.Live("/params"); v.Text("#cp") != "||0" {
+		t.Errorf("without params: %q", v.Text("#cp"))
+	}
+}

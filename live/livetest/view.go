@@ -191,6 +191,11 @@ func (v *View) connect() {
 		"_live_referer":   {"undefined"},
 		"vsn":             {"2.0.0"},
 	}
+	for k, val := range env.cfg.connect {
+		if str, ok := val.(string); ok {
+			q.Set(k, str)
+		}
+	}
 	req := httptest.NewRequest("GET", Base+"/live/websocket?"+q.Encode(), nil)
 	for _, c := range env.jar.Cookies(req.URL) {
 		req.AddCookie(c)
@@ -235,8 +240,14 @@ func (v *View) send(joinRef, ref, event string, payload any) {
 // "redirect" (live navigation, flash from the live_redirect).
 func (v *View) join(u *url.URL, live bool, referer, flash string) error {
 	v.t.Helper()
-	params := map[string]any{
+	params := map[string]any{}
+	for k, val := range v.env.cfg.connect {
+		params[k] = val
+	}
+	for k, val := range map[string]any{
 		"_csrf_token": v.csrf, "_lv_vsn": v.env.cfg.client, "_mounts": 0, "_mount_attempts": 0,
+	} {
+		params[k] = val
 	}
 	if len(v.track) > 0 {
 		params["_track_static"] = v.track
