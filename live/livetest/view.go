@@ -107,6 +107,8 @@ type View struct {
 	hasPatch bool
 	// announced are cids sent in cids_will_destroy, not to repeat them.
 	announced map[int]bool
+	// fileRefs numbers selected files, as the client does per page.
+	fileRefs int
 }
 
 // Live renders path (following HTTP redirects, as a browser does) and
