@@ -4,6 +4,7 @@ import { Socket, LongPoll } from "phoenix"
 import { LiveSocket } from "phoenix_live_view"
 import topbar from "topbar"
 import { Hooks as AppHooks } from "./hooks"
+import { Uploaders } from "./uploaders"
 import { installDiagnostics, reloadLoopDetected, showReloadLoopBanner } from "./diagnostics"
 
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
@@ -23,6 +24,7 @@ const opts = {
   rejoinAfterMs,
   params: { _csrf_token: csrfToken, _lv_vsn: __LV_VERSION__ },
   hooks: Hooks,
+  uploaders: Uploaders,
 }
 // Tests and operators can force a transport with data-transport on <body>.
 if (document.body?.dataset.transport === "longpoll") {
