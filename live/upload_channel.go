@@ -9,6 +9,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/cortex-cinegraph/golive/live/tree"
 	"github.com/cortex-cinegraph/golive/transport"
 )
 
@@ -148,10 +149,22 @@ func (c *viewChannel) allowUpload(ev uploadEvent) map[string]any {
 	} else {
 		out = c.preflight(u, ev.Entries)
 	}
+	if c.deferUploadDiff(u) {
+		return out
+	}
 	for k, v := range c.afterCallback(nil) {
 		out[k] = v
 	}
 	return out
+}
+
+// deferUploadDiff reports whether replies about u's upload must carry no
+// diff: the 1.0 client locks a submitted form's file input during a
+// manual upload and throws when a patch reaches it then (its locked
+// clone has no hook), which stalls the upload. The changes go out with
+// the next diff instead, the submit's reply.
+func (c *viewChannel) deferUploadDiff(u *Upload) bool {
+	return c.enc == tree.DList && !u.cfg.AutoUpload
 }
 
 func (c *viewChannel) preflight(u *Upload, asked []clientEntry) map[string]any {
@@ -254,6 +267,12 @@ func (c *viewChannel) uploadProgress(ev uploadEvent) map[string]any {
 	var err error
 	if u.cfg.Progress != nil {
 		err = c.call(func() error { return u.cfg.Progress(c.s, u, e) })
+	}
+	if c.deferUploadDiff(u) {
+		if err != nil {
+			c.e.log.Error("upload Progress callback failed", "view", c.rt.name, "upload", u.Name, "error", err)
+		}
+		return map[string]any{}
 	}
 	return c.afterCallback(err)
 }

@@ -173,12 +173,17 @@ func TestUploadConsume(t *testing.T) {
 			if err := v.UploadSelection(sel); err != nil {
 				t.Fatal(err)
 			}
+			// The 1.0 client gets a manual upload's progress with the
+			// submit's reply (see deferUploadDiff).
 			for _, r := range sel.Refs {
+				if line == "1.0" {
+					break
+				}
 				if v.Attrs("#e-"+r, "data-done")[0] != "true" || v.Attrs("#e-"+r, "data-progress")[0] != "100" {
 					t.Fatalf("entry %s not done: %s", r, v.Element("#e-"+r))
 				}
 			}
-			if got := v.Attrs("input[type=file]", "data-phx-done-refs")[0]; got != strings.Join(sel.Refs, ",") {
+			if got := v.Attrs("input[type=file]", "data-phx-done-refs")[0]; line != "1.0" && got != strings.Join(sel.Refs, ",") || line == "1.0" && got != "" {
 				t.Fatalf("done refs %q", got)
 			}
 			if len(tempFiles(t, dir)) != 2 {

@@ -155,7 +155,12 @@ for (const transport of ["websocket", "longpoll"]) {
     want.push(["a.bin", a.length, sha(a)])
     await expectConsumed(p, want)
     const aSeen = (await progress(p))["a.bin"]
-    assert.ok(aSeen.includes(100) && aSeen.some((v) => v > 0 && v < 100), `a.bin progress went through ${JSON.stringify(aSeen)}`)
+    // The 1.0 client gets a manual upload's progress only with the
+    // submit's reply: it throws on patches of a form it locked for the
+    // submit (the server defers those diffs), so only 1.1+ see it move.
+    if (line !== "1.0") {
+      assert.ok(aSeen.includes(100) && aSeen.some((v) => v > 0 && v < 100), `a.bin progress went through ${JSON.stringify(aSeen)}`)
+    }
     await p.expectCount("#entries-manual li", 0)
     await waitNoTempFiles()
     await closePage(p)

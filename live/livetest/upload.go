@@ -177,6 +177,7 @@ type UploadConn struct {
 func (v *View) JoinUpload(entryRef, token string) (*UploadConn, error) {
 	v.t.Helper()
 	c := &UploadConn{v: v, topic: "lvu:" + entryRef}
+	delete(v.uploadsClosed, c.topic) // a new channel on the topic
 	c.joinRef = v.nextRef()
 	rep, err := c.push("JoinUpload("+entryRef+")", "phx_join", c.joinRef, map[string]any{"token": token}, false)
 	if err != nil {
@@ -204,21 +205,21 @@ func (c *UploadConn) Chunk(p []byte) error {
 
 // Closed reports whether the server closed the channel (phx_close), as it
 // does once the entry is consumed, cancelled or failed.
-func (c *UploadConn) Closed() bool { return c.closed }
+func (c *UploadConn) Closed() bool { return c.closed || c.v.uploadsClosed[c.topic] }
 
 // Await waits until the server closes the channel or d passes.
 func (c *UploadConn) Await(d time.Duration) bool {
 	c.v.t.Helper()
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
-	for !c.closed {
+	for !c.Closed() {
 		select {
 		case b := <-c.v.conn.Frames():
 			c.frame(b, "")
 		case <-deadline.C:
 			return false
 		case <-c.v.conn.Done():
-			return c.closed
+			return c.Closed()
 		}
 	}
 	return true
@@ -287,7 +288,7 @@ func (c *UploadConn) frame(b []byte, ref string) (reply, bool) {
 // Leave leaves the upload channel, as a client that gives up.
 func (c *UploadConn) Leave() {
 	c.v.t.Helper()
-	if !c.closed {
+	if !c.Closed() {
 		_, _ = c.push("Leave("+c.topic+")", "phx_leave", c.v.nextRef(), map[string]any{}, false)
 		c.closed = true
 	}
