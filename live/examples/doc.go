@@ -20,6 +20,7 @@ func Register(e *live.Engine, mux *http.ServeMux) {
 	store := newPutStore()
 	ls.Handle(mux, "GET /examples/uploads", "examples.uploads", func() live.View { return &UploadsDemo{store: store} })
 	mux.Handle("PUT /examples/uploads/put/{key}", store)
+	ls.Handle(mux, "GET /examples/uploads/big", "examples.uploads.big", func() live.View { return &BigUploadDemo{} })
 	ls.Handle(mux, "GET /examples/lab", "examples.lab", newLab("1"))
 	ls.Handle(mux, "GET /examples/lab2", "examples.lab2", newLab("2"))
 	other := e.Session("other")

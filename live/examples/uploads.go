@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -217,3 +219,41 @@ func errorsText(codes []string) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+// UploadsBigMaxSize bounds the file of /examples/uploads/big.
+const UploadsBigMaxSize = 1 << 30
+
+// BigUploadDemo is /examples/uploads/big: one manual field for one large
+// file (up to UploadsBigMaxSize), with the chunk size from ?chunk= (1 KB
+// to 1 MB, default 64 000), for the memory test and the uploads
+// benchmark. Saving consumes it and shows its size and SHA-256.
+type BigUploadDemo struct {
+	file     *live.Upload
+	consumed []Consumed
+}
+
+// Mount implements live.View.
+func (v *BigUploadDemo) Mount(s *live.Socket, p live.Params) error {
+	s.SetTitle("Big upload")
+	chunk := 64_000
+	if n, err := strconv.Atoi(p.Get("chunk")); err == nil && n >= 1000 && n <= 1<<20 {
+		chunk = n
+	}
+	var err error
+	v.file, err = s.AllowUpload("file", live.UploadConfig{MaxFileSize: UploadsBigMaxSize, ChunkSize: chunk, ChunkTimeout: 30 * time.Second})
+	return err
+}
+
+// HandleEvent implements live.EventHandler.
+func (v *BigUploadDemo) HandleEvent(s *live.Socket, e live.Event) error {
+	if e.Name == "save" {
+		d := &UploadsDemo{}
+		err := s.ConsumeUploadedEntries("file", d.consume("file"))
+		v.consumed = append(v.consumed, d.consumed...)
+		return err
+	}
+	return nil
+}
+
+// Render implements live.View.
+func (v *BigUploadDemo) Render() templ.Component { return bigUploadPage(v) }
