@@ -7,13 +7,22 @@ package main
 // server's upload dir.
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cortex-cinegraph/golive/cmd/internal/app"
+	"github.com/cortex-cinegraph/golive/cmd/internal/socketload"
 	"github.com/cortex-cinegraph/golive/internal/e2e"
 	"github.com/cortex-cinegraph/golive/live/examples"
 )
@@ -44,5 +53,63 @@ func TestUploadsBrowser(t *testing.T) {
 				t.Errorf("%d view crashes", c)
 			}
 		})
+	}
+}
+
+// TestUpload100MBBoundedHeap uploads 100 MB over WebSocket in 64 000-byte
+// chunks (socketload.UploadFile, as the JS client sends them) and samples
+// the heap meanwhile: chunks go straight to the temporary file, so the
+// heap in use must grow by far less than the file.
+func TestUpload100MBBoundedHeap(t *testing.T) {
+	dir := t.TempDir()
+	h := newFeatHarness(t, "1.2", func(c *app.Config) { c.UploadDir = dir })
+	const size = 100 << 20
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	sum := sha256.New()
+	src := io.TeeReader(io.LimitReader(rand.NewChaCha8([32]byte{1}), size), sum)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := socketload.UploadFile(ctx, socketload.UploadConfig{
+		Base: h.srv.URL(), Path: "/examples/uploads/big?chunk=64000", Input: "file", Change: "validate", Submit: "save",
+	}, "big.bin", size, src)
+	close(stop)
+	<-sampled
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := hex.EncodeToString(sum.Sum(nil))
+	if !strings.Contains(string(res.SubmitReply), want) || !strings.Contains(string(res.SubmitReply), strconv.Itoa(size)) {
+		t.Fatalf("submit reply does not show the file's size and SHA-256 %s: %.500s", want, res.SubmitReply)
+	}
+	growth := int64(peak.Load()) - int64(base)
+	t.Logf("100 MB in %v (%.0f MB/s); heap in use grew by at most %.1f MB", res.Duration, float64(size)/1e6/res.Duration.Seconds(), float64(growth)/1e6)
+	if growth > 24<<20 {
+		t.Fatalf("heap in use grew by %d MB while uploading 100 MB", growth>>20)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("temporary files left: %d", len(ents))
 	}
 }

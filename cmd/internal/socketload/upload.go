@@ -44,7 +44,10 @@ type UploadResult struct {
 	SubmitReply json.RawMessage
 }
 
-var uploadRefAttr = regexp.MustCompile(`data-phx-upload-ref="([^"]+)"`)
+var (
+	uploadRefAttr   = regexp.MustCompile(`data-phx-upload-ref="([^"]+)"`)
+	joinedUploadRef = regexp.MustCompile(`data-phx-upload-ref=\\"([^"\\]+)\\"`)
+)
 
 // UploadFile uploads size bytes from r as one file named name, as the
 // phoenix_live_view client does for a manual upload: the page, a socket
@@ -100,6 +103,10 @@ func UploadFile(ctx context.Context, cfg UploadConfig, name string, size int64, 
 	lvJoin, rep, err := c.join(ctx, lv, join)
 	if err != nil {
 		return UploadResult{}, err
+	}
+	// The connected mount allows the upload afresh, under a new ref.
+	if m := joinedUploadRef.FindSubmatch(rep); m != nil {
+		uploadRef = string(m[1])
 	}
 	entry := map[string]any{"ref": "0", "name": name, "relative_path": "", "type": "application/octet-stream", "size": size, "last_modified": 0}
 	if _, err := c.call(ctx, lvJoin, lv, "event", map[string]any{"type": "form", "event": cfg.Change, "value": "",
