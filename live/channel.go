@@ -166,6 +166,7 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	}
 	c.joined = true
 	e.views.Store(claims.ID, ch)
+	e.uploadViews.Store(claims.ID, c)
 	e.stats.Views.Add(1)
 	e.viewCounts.add(rt.name, 1)
 	e.stats.DiffBytesOut.Add(int64(len(rendered)))
@@ -399,6 +400,8 @@ type liveEvent struct {
 	Meta  map[string]any  `json:"meta"`
 	URL   string          `json:"url"`
 	CIDs  []int           `json:"cids"`
+	// Uploads are the files a form event announces, by upload ref.
+	Uploads map[string][]clientEntry `json:"uploads"`
 }
 
 // HandleIn handles the view's events; every one gets a reply.
@@ -407,12 +410,29 @@ func (c *viewChannel) HandleIn(ch *transport.Channel, msg transport.Message) *tr
 		r := transport.ErrorReason("binary frames are not accepted on a live view topic")
 		return &r
 	}
+	var resp map[string]any
+	switch msg.Event {
+	case "allow_upload", "progress":
+		var ev uploadEvent
+		if err := json.Unmarshal(msg.Payload, &ev); err != nil {
+			c.e.limiter.Log(c.e.log, "upload:malformed:"+c.s.id, slog.LevelWarn, "upload: malformed "+msg.Event+" payload",
+				"view", c.rt.name, "error", err)
+			r := transport.ErrorReason("malformed payload")
+			return &r
+		}
+		if msg.Event == "allow_upload" {
+			resp = c.allowUpload(ev)
+		} else {
+			resp = c.uploadProgress(ev)
+		}
+		r := transport.OK(resp)
+		return &r
+	}
 	var ev liveEvent
 	if err := json.Unmarshal(msg.Payload, &ev); err != nil {
 		r := transport.ErrorReason("malformed payload")
 		return &r
 	}
-	var resp map[string]any
 	switch msg.Event {
 	case "event":
 		c.e.stats.Events.Add(1)
@@ -443,6 +463,9 @@ func (c *viewChannel) handleEvent(ev liveEvent) map[string]any {
 		_ = json.Unmarshal(ev.Value, &v)
 		c.s.ClearFlash(v.Key)
 		return c.afterCallback(nil)
+	}
+	if len(ev.Uploads) > 0 {
+		c.applyFormUploads(ev.Uploads)
 	}
 	e := Event{Type: ev.Type, Name: ev.Event, Raw: ev.Value}
 	if ev.CID != nil {
@@ -715,6 +738,7 @@ func (c *viewChannel) Terminate(ch *transport.Channel, reason error) {
 		c.e.stats.Views.Add(-1)
 		c.e.viewCounts.add(c.rt.name, -1)
 		c.e.views.CompareAndDelete(c.s.id, ch)
+		c.e.uploadViews.CompareAndDelete(c.s.id, c)
 	}
 	if !errors.Is(reason, transport.ErrLeft) && !errors.Is(reason, transport.ErrSocketClosed) && !strings.Contains(fmt.Sprint(reason), "closed") {
 		c.e.log.Debug("live view ended", "view", c.rt.name, "reason", reason)

@@ -47,6 +47,9 @@ type Config struct {
 	// behind a TLS-terminating proxy the request says http and an inner
 	// host. Connected views get the URL the browser reports.
 	PublicURL *url.URL
+	// UploadDir holds the temporary files of uploads under way; empty
+	// means os.TempDir().
+	UploadDir string
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -87,7 +90,9 @@ type Engine struct {
 	tokens *signer
 	static *signer
 	flash  *signer
-	pubsub pubsub.PubSub
+	// uploadTokens sign the per-entry tokens of the allow_upload reply.
+	uploadTokens *signer
+	pubsub       pubsub.PubSub
 
 	mu       sync.RWMutex
 	routes   []*route
@@ -97,8 +102,11 @@ type Engine struct {
 	limiter transport.RateLog
 
 	// views maps the id of each connected view to its channel, for Send.
-	views      sync.Map
-	viewCounts viewCounts // connected views per view name
+	views sync.Map
+	// uploadViews maps the id of each connected view to its channel
+	// handler, for upload channels to register with their view.
+	uploadViews sync.Map
+	viewCounts  viewCounts // connected views per view name
 }
 
 // Stats counts live view activity.
@@ -144,15 +152,17 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Layout = defaultLayout
 	}
 	e := &Engine{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		tokens:   newSigner(cfg.Secret, "session"),
-		static:   newSigner(cfg.Secret, "static"),
-		flash:    newSigner(cfg.Secret, "flash"),
-		pubsub:   cfg.PubSub,
-		matchMux: http.NewServeMux(),
+		cfg:          cfg,
+		log:          cfg.Logger,
+		tokens:       newSigner(cfg.Secret, "session"),
+		static:       newSigner(cfg.Secret, "static"),
+		flash:        newSigner(cfg.Secret, "flash"),
+		uploadTokens: newSigner(cfg.Secret, "upload"),
+		pubsub:       cfg.PubSub,
+		matchMux:     http.NewServeMux(),
 	}
 	cfg.Router.Handle("lv:*", func() transport.ChannelHandler { return &viewChannel{e: e} })
+	cfg.Router.Handle("lvu:*", func() transport.ChannelHandler { return &uploadChannel{e: e} })
 	return e, nil
 }
 

@@ -90,6 +90,8 @@ type Socket struct {
 	reply      any
 	hasReply   bool
 	async      asyncState
+	uploads    map[string]*Upload // by name
+	uploadRefs map[string]*Upload // by ref
 }
 
 type navKind int
@@ -271,6 +273,7 @@ func (s *Socket) Publish(topic string, msg any) error {
 
 func (s *Socket) end() {
 	s.endAsync()
+	s.endUploads()
 	for _, c := range s.subs {
 		c()
 	}

@@ -4,6 +4,7 @@ import { Socket, LongPoll } from "phoenix"
 import { LiveSocket } from "phoenix_live_view"
 import topbar from "topbar"
 import { Hooks as AppHooks } from "./hooks"
+import { Uploaders } from "./uploaders"
 import { installDiagnostics, reloadLoopDetected, showReloadLoopBanner } from "./diagnostics"
 
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
@@ -39,6 +40,7 @@ const opts = {
     timezone,
   },
   hooks: Hooks,
+  uploaders: Uploaders,
 }
 // Tests and operators can force a transport with data-transport on <body>.
 if (document.body?.dataset.transport === "longpoll") {

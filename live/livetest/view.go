@@ -107,6 +107,11 @@ type View struct {
 	hasPatch bool
 	// announced are cids sent in cids_will_destroy, not to repeat them.
 	announced map[int]bool
+	// fileRefs numbers selected files, as the client does per page.
+	fileRefs int
+	// uploadsClosed are the upload channels (topics) the server closed,
+	// seen while waiting for something else.
+	uploadsClosed map[string]bool
 }
 
 // Live renders path (following HTTP redirects, as a browser does) and
@@ -380,6 +385,12 @@ func (v *View) frame(b []byte, ref string) (reply, bool) {
 		v.t.Fatalf("livetest: the server sent a malformed frame: %v: %s", err, b)
 	}
 	if m.Topic != v.topic {
+		if strings.HasPrefix(m.Topic, "lvu:") && (m.Event == "phx_close" || m.Event == "phx_error") {
+			if v.uploadsClosed == nil {
+				v.uploadsClosed = map[string]bool{}
+			}
+			v.uploadsClosed[m.Topic] = true
+		}
 		return reply{}, false
 	}
 	if m.JoinRef != nil && *m.JoinRef != v.joinRef {
