@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench bench-vs-phoenix doctor assets deps-system generate release clean
+.PHONY: e2e-upstream db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench bench-vs-phoenix doctor assets deps-system generate release clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -66,7 +66,7 @@ doctor:
 
 # --- test -------------------------------------------------------------------
 
-test: deps-system assets lint unit fuzz
+test: deps-system assets lint unit fuzz e2e-upstream
 
 lint: generate
 	@git diff --quiet -- '*_templ.go' 2>/dev/null || { echo "generated *_templ.go files were stale: run make generate and commit"; git diff --stat -- '*_templ.go'; exit 1; }
@@ -82,6 +82,23 @@ unit:
 	@echo "--- the movies tests again, on cinegraph's real schema (movies/testdata/cinegraph)"
 	MOVIES_SCHEMA=cinegraph $(GO) test -count=1 -timeout 10m ./movies/...
 	MOVIES_SCHEMA=cinegraph $(GO) test -count=1 -timeout 10m -run '^(TestMoviesBrowser|TestMoviesRoutes|TestOpenStoreWarmsPrimarySearches|TestProxyMoviesWalk)$$' ./cmd/server
+
+# phoenix_live_view's own end-to-end suite (specs vendored unmodified in
+# assets/upstream-e2e, checked against their SHA-256 sums) against
+# cmd/e2eapp on 127.0.0.1:4004, in Debian's Chromium; the per-file table
+# goes into docs/UPSTREAM-SUITE.md. report.mjs decides: any failure not in
+# known-failures.txt (or a listed one that passes) fails the target, and
+# in CI so does a table that differs from the committed one.
+UPSTREAM := assets/upstream-e2e
+e2e-upstream: assets
+	cd $(UPSTREAM) && sha256sum -c --quiet SHA256SUMS
+	mkdir -p var/upstream-e2e
+	$(GO) build -o var/upstream-e2e/e2eapp ./cmd/e2eapp
+	cd assets && E2E_FILES=ALL E2E_NO_SKIPS=1 npx playwright test -c upstream-e2e/playwright.config.js --list --reporter=json >../var/upstream-e2e/list.json
+	rm -f var/upstream-e2e/results.json
+	cd assets && npx playwright test -c upstream-e2e/playwright.config.js || true
+	node $(UPSTREAM)/report.mjs var/upstream-e2e/list.json var/upstream-e2e/results.json docs/UPSTREAM-SUITE.md
+	@if [ -n "$$CI" ] && ! git diff --quiet -- docs/UPSTREAM-SUITE.md; then echo "docs/UPSTREAM-SUITE.md does not match this run's results (run make e2e-upstream and commit it):"; git diff -- docs/UPSTREAM-SUITE.md; exit 1; fi
 
 # Short fuzzing runs of the frame and LongPoll decoders. Budgets are
 # execution counts, not durations: Go 1.26's fuzz coordinator can fail a

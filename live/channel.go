@@ -83,6 +83,10 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 		return fail(stale(), "malformed join payload", "error", err)
 	}
 	_ = json.Unmarshal(p.Params, &jp)
+	// The client's connect params (LiveSocket's params option and its own
+	// underscored keys), for Socket.ConnectParams; not an object: none.
+	var connectParams map[string]any
+	_ = json.Unmarshal(p.Params, &connectParams)
 	if info.CSRF != transport.CSRFOK {
 		return fail(stale(), "socket CSRF check failed", "cause", info.CSRF.String())
 	}
@@ -139,7 +143,8 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	c.s = &Socket{
 		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u, liveSession: rt.ls.name, vc: c,
 		session: claims.Session, requestID: info.RequestID, flash: flash, mounts: jp.Mounts,
-		comps: &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
+		connectParams: connectParams,
+		comps:         &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
 	}
 	c.view = rt.factory()
 	return c.finishJoin(allParams(pathP, u), log)
@@ -414,6 +419,8 @@ type liveEvent struct {
 	Meta  map[string]any  `json:"meta"`
 	URL   string          `json:"url"`
 	CIDs  []int           `json:"cids"`
+	// Uploads are the files a form event announces, by upload ref.
+	Uploads map[string][]clientEntry `json:"uploads"`
 }
 
 // HandleIn handles the view's events; every one gets a reply.
@@ -422,12 +429,29 @@ func (c *viewChannel) HandleIn(ch *transport.Channel, msg transport.Message) *tr
 		r := transport.ErrorReason("binary frames are not accepted on a live view topic")
 		return &r
 	}
+	var resp map[string]any
+	switch msg.Event {
+	case "allow_upload", "progress":
+		var ev uploadEvent
+		if err := json.Unmarshal(msg.Payload, &ev); err != nil {
+			c.e.limiter.Log(c.e.log, "upload:malformed:"+c.s.id, slog.LevelWarn, "upload: malformed "+msg.Event+" payload",
+				"view", c.rt.name, "error", err)
+			r := transport.ErrorReason("malformed payload")
+			return &r
+		}
+		if msg.Event == "allow_upload" {
+			resp = c.allowUpload(ev)
+		} else {
+			resp = c.uploadProgress(ev)
+		}
+		r := transport.OK(resp)
+		return &r
+	}
 	var ev liveEvent
 	if err := json.Unmarshal(msg.Payload, &ev); err != nil {
 		r := transport.ErrorReason("malformed payload")
 		return &r
 	}
-	var resp map[string]any
 	switch msg.Event {
 	case "event":
 		c.e.stats.Events.Add(1)
@@ -458,6 +482,9 @@ func (c *viewChannel) handleEvent(ev liveEvent) map[string]any {
 		_ = json.Unmarshal(ev.Value, &v)
 		c.s.ClearFlash(v.Key)
 		return c.afterCallback(nil)
+	}
+	if len(ev.Uploads) > 0 {
+		c.applyFormUploads(ev.Uploads)
 	}
 	e := Event{Type: ev.Type, Name: ev.Event, Raw: ev.Value}
 	if ev.CID != nil {
@@ -567,6 +594,10 @@ func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
 	c.pushRender()
 }
 
+// maxPatchHops bounds the push_patch calls that HandleParams may chain
+// in answer to one callback (Phoenix allows 20).
+const maxPatchHops = 20
+
 // afterCallback applies navigation, re-renders and diffs. The result is the
 // event reply's response (or what HandleInfo pushes).
 func (c *viewChannel) afterCallback(cbErr error) map[string]any {
@@ -578,17 +609,40 @@ func (c *viewChannel) afterCallback(cbErr error) map[string]any {
 	if nav := c.takeNav(); nav != nil {
 		switch nav.kind {
 		case navPatch:
-			u, err := c.s.url.Parse(nav.to)
-			if err == nil {
-				if rt, pathP := c.e.match(u); rt == c.rt {
-					c.s.url = u
-					if err := c.runParams(pathP, u); err != nil {
-						c.e.log.Error("HandleParams failed after push_patch", "view", c.rt.name, "error", err)
-					}
-					resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
-				} else {
-					c.e.log.Error("push_patch to a URL of another view; use PushNavigate", "view", c.rt.name, "to", nav.to)
+			// HandleParams runs for the new URL, and again while it
+			// patches once more (as Phoenix does), up to maxPatchHops:
+			// past that it is a loop, which crashes the view like a
+			// panic (phx_error; the client rejoins on the URL it is on).
+			for hops := 0; ; hops++ {
+				u, err := c.s.url.Parse(nav.to)
+				if err != nil {
+					break
 				}
+				rt, pathP := c.e.match(u)
+				if rt != c.rt {
+					c.e.log.Error("push_patch to a URL of another view; use PushNavigate", "view", c.rt.name, "to", nav.to)
+					break
+				}
+				c.s.url = u
+				if err := c.runParams(pathP, u); err != nil {
+					c.e.log.Error("HandleParams failed after push_patch", "view", c.rt.name, "error", err)
+				}
+				resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
+				next := c.takeNav()
+				if next == nil {
+					break
+				}
+				if next.kind != navPatch {
+					c.s.nav = next
+					return c.afterCallback(nil)
+				}
+				if hops == maxPatchHops {
+					c.e.stats.Crashes.Add(1)
+					c.e.log.Error("live view crashed: too many patch redirects (a HandleParams that patches to itself for ever?)",
+						"view", c.rt.name, "id", c.s.id, "to", next.to, "hops", hops)
+					panic(fmt.Sprintf("live: too many patch redirects for view %s (last to %s)", c.rt.name, next.to))
+				}
+				nav = next
 			}
 		case navNavigate:
 			r := map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}

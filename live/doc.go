@@ -24,6 +24,14 @@
 // HandleAsync) runs on goroutines of its own with a context that ends with
 // the view, which waits for them; outcomes come back through the mailbox.
 //
+// Uploads ([Socket.AllowUpload], [FileInput], [Socket.ConsumeUploadedEntries])
+// speak the client's upload protocol: the allow_upload preflight answers
+// each entry with a signed token, the entry's "lvu:<ref>" channel writes
+// its binary chunks to a temporary file (UploadDir) on its own goroutine,
+// and the file goes when the entry is consumed or cancelled, its upload
+// fails (size, chunk timeout) or the view ends. External uploads hand the
+// presign metadata to a client-side uploader instead.
+//
 // Routes mount on a standard http.ServeMux, grouped in live sessions:
 //
 //	e, _ := live.New(live.Config{...})

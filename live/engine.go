@@ -47,6 +47,9 @@ type Config struct {
 	// behind a TLS-terminating proxy the request says http and an inner
 	// host. Connected views get the URL the browser reports.
 	PublicURL *url.URL
+	// UploadDir holds the temporary files of uploads under way; empty
+	// means os.TempDir().
+	UploadDir string
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -88,7 +91,9 @@ type Engine struct {
 	static *signer
 	flash  *signer
 	nested *signer // child view session tokens
-	pubsub pubsub.PubSub
+	// uploadTokens sign the per-entry tokens of the allow_upload reply.
+	uploadTokens *signer
+	pubsub       pubsub.PubSub
 
 	mu       sync.RWMutex
 	routes   []*route
@@ -98,7 +103,8 @@ type Engine struct {
 	limiter transport.RateLog
 
 	// views maps the id of each connected view to its *viewChannel, for
-	// Send and for child views finding their parent.
+	// Send, for child views finding their parent and for upload channels
+	// registering with their view.
 	views sync.Map
 	// childKinds are the child view kinds ([Engine.Child]) by name.
 	childKinds map[string]*ChildView
@@ -148,16 +154,18 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Layout = defaultLayout
 	}
 	e := &Engine{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		tokens:   newSigner(cfg.Secret, "session"),
-		static:   newSigner(cfg.Secret, "static"),
-		flash:    newSigner(cfg.Secret, "flash"),
-		nested:   newSigner(cfg.Secret, "nested"),
-		pubsub:   cfg.PubSub,
-		matchMux: http.NewServeMux(),
+		cfg:          cfg,
+		log:          cfg.Logger,
+		tokens:       newSigner(cfg.Secret, "session"),
+		static:       newSigner(cfg.Secret, "static"),
+		flash:        newSigner(cfg.Secret, "flash"),
+		uploadTokens: newSigner(cfg.Secret, "upload"),
+		nested:       newSigner(cfg.Secret, "nested"),
+		pubsub:       cfg.PubSub,
+		matchMux:     http.NewServeMux(),
 	}
 	cfg.Router.Handle("lv:*", func() transport.ChannelHandler { return &viewChannel{e: e} })
+	cfg.Router.Handle("lvu:*", func() transport.ChannelHandler { return &uploadChannel{e: e} })
 	return e, nil
 }
 

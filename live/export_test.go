@@ -9,3 +9,7 @@ func SetAsyncGrace(d time.Duration) (restore func()) {
 	asyncGrace = d
 	return func() { asyncGrace = old }
 }
+
+// SetUploadClock sets the clock of the upload token signer, for tests of
+// expired tokens.
+func (e *Engine) SetUploadClock(now func() time.Time) { e.uploadTokens.now = now }

@@ -73,6 +73,8 @@ type Socket struct {
 	url       *url.URL
 	session   map[string]string
 	requestID string
+	// connectParams are the join payload's params (nil in the dead render).
+	connectParams map[string]any
 
 	flash      map[string]string
 	title      string
@@ -88,6 +90,8 @@ type Socket struct {
 	reply      any
 	hasReply   bool
 	async      asyncState
+	uploads    map[string]*Upload // by name
+	uploadRefs map[string]*Upload // by ref
 
 	liveSession string
 	// vc is the view's channel handler once connected (children, parent).
@@ -133,6 +137,19 @@ func (s *Socket) RequestID() string { return s.requestID }
 // Mounts is how many times this view has mounted over a connection
 // before (0 on the first join; ≥1 on rejoins after a reconnect).
 func (s *Socket) Mounts() int { return s.mounts }
+
+// ConnectParams are the params the client sent with the join: those of
+// the app's LiveSocket `params` option (e.g. browser_locale, timezone) and
+// the client's own underscored keys (_csrf_token, _mounts, …), decoded from
+// JSON. Nil during the dead render, which has none: a view reading them
+// must have a default for it. The map is the socket's; do not modify it.
+func (s *Socket) ConnectParams() map[string]any { return s.connectParams }
+
+// ConnectParam is the connect param key when it is a string, else "".
+func (s *Socket) ConnectParam(key string) string {
+	v, _ := s.connectParams[key].(string)
+	return v
+}
 
 // PutFlash sets a flash message of kind ("info", "error"), shown by the
 // [Flash] component and kept across live navigation.
@@ -263,6 +280,7 @@ func (s *Socket) Publish(topic string, msg any) error {
 
 func (s *Socket) end() {
 	s.endAsync()
+	s.endUploads()
 	for _, c := range s.subs {
 		c()
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// MovieDetail is what the read-only show page (§8) displays. Sections whose
-// tables are outside the schema subset (keywords, videos, watch providers,
-// recommendations) are not loaded.
+// MovieDetail is what the read-only show page (§8) displays from the movie's
+// own query; its connections, videos and keywords, and watch providers come
+// from Store.Connections, Store.Media and Store.Availability.
 type MovieDetail struct {
 	ID                 int64
 	TmdbID             int

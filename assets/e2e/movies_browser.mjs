@@ -38,8 +38,12 @@ const problems = []
 async function openPage(mode, path, viewport) {
   const page = await newPage(browser, mode)
   if (viewport) await page.setViewportSize(viewport)
-  // Posters come from image.tmdb.org: never leave the machine.
-  await page.route(/^https?:\/\/image\.tmdb\.org\//, (r) => r.abort())
+  // Posters and logos come from image.tmdb.org, video stills from
+  // i.ytimg.com: never leave the machine.
+  await page.route(/^https?:\/\/(image\.tmdb\.org|i\.ytimg\.com)\//, (r) => r.abort())
+  // A British browser: the show page's Watch section follows the locale
+  // (sent as the browser_locale connect param) once live.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "language", { get: () => "en-GB" }))
   if (mode === "longpoll") {
     await page.addInitScript(() => sessionStorage.setItem("phx:fallback:LongPoll", "true"))
     if (lpBlockWS) {
@@ -259,6 +263,65 @@ for (const mode of ["websocket", "blocked", "longpoll"].filter((m) => runs.inclu
     await page.click("#movie-grid .movie-card")
     await page.waitForFunction((t) => document.querySelector("#movie-title")?.textContent.trim() === t, title.trim(), { timeout: 8000 })
     if (live) assert.equal(await page.evaluate(() => window.__e2eMarker), "alive", "live navigation reloaded the page")
+  })
+  test(`${mode}: the show page's Watch, Video and Keywords sections; the region menu`, async () => {
+    const path = `/movies/${fx.trioSlug}`
+    await page.goto(base + path)
+    // Live: the locale's region (GB) once connected; blocked: the dead
+    // render's US.
+    const first = live ? "GB" : "US"
+    if (live) {
+      await waitConnected(page)
+      await page.evaluate(() => (window.__e2eMarker = "watch"))
+      const p = await page.evaluate(() => window.liveSocket.params())
+      assert.equal(p.browser_locale, "en-GB", "browser_locale connect param")
+      assert.ok(typeof p.timezone === "string" && p.timezone.length > 0, `timezone connect param ${JSON.stringify(p.timezone)}`)
+    }
+    await waitFor(`the Watch section for ${first}`, () => page.evaluate((r) => document.querySelector("#watch")?.dataset.region === r, first), { timeout: 8000 })
+    const sections = await page.evaluate(() => ({
+      nav: [...document.querySelectorAll("#movie-sections a")].map((a) => a.getAttribute("href")),
+      ids: [...document.querySelectorAll("#movie-page section")].map((s) => "#" + s.id),
+      videos: [...document.querySelectorAll("#video .video-name")].map((e) => e.textContent.trim()),
+      trailer: document.querySelector("#video-0 a")?.getAttribute("href"),
+      thumb: document.querySelector("#video-0 img")?.getAttribute("src"),
+      keywords: [...document.querySelectorAll("#keywords .keyword")].map((e) => e.textContent.trim()),
+      providers: [...document.querySelectorAll("#watch .provider-name")].map((e) => e.textContent.trim()),
+      emptyHrefs: document.querySelectorAll("a[href='']").length,
+      iframes: document.querySelectorAll("iframe").length,
+    }))
+    assert.deepEqual(sections.nav, sections.ids, "the nav lists exactly the sections shown")
+    for (const id of ["#watch", "#video", "#keywords"]) assert.ok(sections.ids.includes(id), `section ${id} shown`)
+    assert.deepEqual(sections.videos, fx.videos)
+    assert.equal(sections.trailer, fx.trailerURL)
+    assert.ok(sections.thumb?.includes(fx.trailerKey), `thumbnail ${sections.thumb}`)
+    assert.deepEqual(sections.keywords, fx.keywords)
+    assert.deepEqual(sections.providers, fx.providers[first])
+    assert.equal(sections.emptyHrefs, 0, "no empty href")
+    assert.equal(sections.iframes, 0, "no iframe")
+    // Choose a region: live, the menu's change event patches ?region=;
+    // blocked, the GET form's button navigates.
+    const choose = async (region) => {
+      await page.selectOption("#watch-region", region)
+      if (!live) await Promise.all([page.waitForNavigation(), page.click("#watch-region-go")])
+      await waitFor(`URL ?region=${region}`, () => here(page) === `${path}?region=${region}`, { timeout: 8000 })
+      await waitFor(`the Watch section for ${region}`, () => page.evaluate((r) => document.querySelector("#watch")?.dataset.region === r, region), { timeout: 8000 })
+    }
+    await choose("US")
+    const us = await page.evaluate(() => ({
+      stream: [...document.querySelectorAll("#watch-flatrate .provider-name")].map((e) => e.textContent.trim()),
+      link: document.querySelector("#watch-link")?.getAttribute("href"),
+      none: !!document.querySelector("#watch-none"),
+    }))
+    assert.deepEqual(us.stream, fx.usStream)
+    assert.equal(us.link, fx.usLink)
+    assert.equal(us.none, false)
+    await choose("DE")
+    assert.equal((await page.textContent("#watch-none")).trim(), "Not available to stream in Germany.")
+    assert.equal(await page.evaluate(() => document.querySelectorAll("#watch-offers, #watch-link").length), 0)
+    if (live) {
+      assert.equal(await page.evaluate(() => window.__e2eMarker), "watch", "a region change reloaded the page")
+      assert.ok(await connected(page), "still connected")
+    }
   })
   test(`${mode}: a cast member's page, then one of their films`, async () => {
     await page.goto(`${base}/movies/${fx.trioSlug}`)

@@ -4,6 +4,7 @@ import { Socket, LongPoll } from "phoenix"
 import { LiveSocket } from "phoenix_live_view"
 import topbar from "topbar"
 import { Hooks as AppHooks } from "./hooks"
+import { Uploaders } from "./uploaders"
 import { installDiagnostics, reloadLoopDetected, showReloadLoopBanner } from "./diagnostics"
 
 const csrfToken = document.querySelector("meta[name='csrf-token']")?.getAttribute("content")
@@ -17,12 +18,29 @@ const jitter = (ms) => Math.round(ms * (0.5 + Math.random()))
 const reconnectAfterMs = (tries) => jitter([250, 500, 1000, 2000, 4000][tries - 1] || 5000)
 const rejoinAfterMs = (tries) => jitter([1000, 2000, 5000][tries - 1] || 10000)
 
+// The browser's locale and time zone, as cinegraph's app.js sends them:
+// views read them as connect params (the movie page picks its watch
+// region from the locale).
+const timezone = (() => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || ""
+  } catch {
+    return ""
+  }
+})()
+
 const opts = {
   longPollFallbackMs: 2500,
   reconnectAfterMs,
   rejoinAfterMs,
-  params: { _csrf_token: csrfToken, _lv_vsn: __LV_VERSION__ },
+  params: {
+    _csrf_token: csrfToken,
+    _lv_vsn: __LV_VERSION__,
+    browser_locale: navigator.language || "",
+    timezone,
+  },
   hooks: Hooks,
+  uploaders: Uploaders,
 }
 // Tests and operators can force a transport with data-transport on <body>.
 if (document.body?.dataset.transport === "longpoll") {

@@ -581,7 +581,23 @@ func TestClusterPostgresRestart(t *testing.T) {
 	}
 	t.Logf("PostgreSQL was down for %v", time.Since(t1).Round(time.Millisecond))
 	recovered(2, "after the outage")
-	time.Sleep(time.Second) // the held messages are out (backlog 0 is checked)
+	// The held messages go out once the links are back; under load that
+	// can take longer than a fixed pause (CI once saw one still held
+	// after 1 s), so wait for every backlog to be 0, bounded.
+	crWait(t, 10*time.Second, "after the outage: every node's held messages sent", func() (bool, string) {
+		var state []string
+		ok := true
+		for _, nd := range c.Nodes {
+			m, err := nd.Metrics(ctx)
+			if err != nil {
+				return false, err.Error()
+			}
+			b := m["golive_pubsub_backlog"]
+			state = append(state, fmt.Sprintf("%s backlog=%v", nd.Name, b))
+			ok = ok && b == 0
+		}
+		return ok, strings.Join(state, ", ")
+	})
 	afterOutage := crMetrics(t, ctx, c)
 	crHeld(t, preHalt, afterOutage)
 	crossNode("after the outage")

@@ -40,9 +40,12 @@ const featSecret = "features-e2e-secret-key-base-0123456789abcdefghijklmn"
 
 var featLines = []string{"1.0", "1.1", "1.2"}
 
-func featStack(t *testing.T, line string) *app.Stack {
+func featStack(t *testing.T, line string, opts ...func(*app.Config)) *app.Stack {
 	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", SecretKeyBase: []byte(featSecret), ClientLine: line}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	st, err := app.New(cfg, e2e.Logger(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -346,8 +349,8 @@ type featHarness struct {
 	samples map[string][]transport.StatsSnapshot
 }
 
-func newFeatHarness(t *testing.T, line string) *featHarness {
-	h := &featHarness{st: featStack(t, line), reqs: map[string]map[string]int{}, samples: map[string][]transport.StatsSnapshot{}}
+func newFeatHarness(t *testing.T, line string, opts ...func(*app.Config)) *featHarness {
+	h := &featHarness{st: featStack(t, line, opts...), reqs: map[string]map[string]int{}, samples: map[string][]transport.StatsSnapshot{}}
 	h.srv = e2e.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tr, ok := strings.CutPrefix(r.URL.Path, "/live/"); ok {
 			h.mu.Lock()

@@ -8,12 +8,14 @@ package main
 // sort and an overflow sort with its direction, pagination, back and
 // forward, two genre chips, the drawer's filters, the people autocomplete
 // with people_match=all, clear all, a card to its show page, then a cast
-// member's person page and one of their films) runs three times: over
+// member's person page and one of their films; the show page's Watch,
+// Video and Keywords sections and a change of the Watch region, which
+// follows the browser's locale, en-GB, once live) runs three times: over
 // WebSocket, over LongPoll, and with the live connection blocked in the
-// browser (plain navigation through the links and GET forms). After every step the script
-// checks the URL and asks this test, through the control server, what the
-// database says for it; the page must show that count, that many cards
-// and that first title.
+// browser (plain navigation through the links and GET forms). After every
+// step the script checks the URL and asks this test, through the control
+// server, what the database says for it; the page must show that count,
+// that many cards and that first title.
 //
 // Control server:
 //
@@ -276,7 +278,7 @@ func TestMoviesBrowser(t *testing.T) {
 		"CHROMIUM_PATH":   chromium,
 		"E2E_FIXTURES":    fixtures,
 		"E2E_SCREENSHOTS": shots,
-	}, 120*time.Second)
+	}, 180*time.Second)
 	h.checkTransports(t)
 	if c := h.st.Engine.Stats().Crashes.Load(); c != 0 {
 		t.Errorf("%d view crashes", c)
@@ -340,12 +342,65 @@ func moviesFixtures(t *testing.T, store *movies.Store) string {
 	if !ok {
 		t.Fatal("the sample set has no criterion list")
 	}
+	ctx := context.Background()
+	media, err := store.Media(ctx, sample.GoldenSections)
+	if err != nil || len(media.Videos) == 0 || len(media.Keywords) == 0 {
+		t.Fatalf("the trio's videos and keywords: %+v %v", media, err)
+	}
+	avail := map[string]*movies.Availability{}
+	for _, r := range []string{"US", "GB"} {
+		a, err := store.Availability(ctx, sample.GoldenSections, r)
+		if err != nil || a.Empty() {
+			t.Fatalf("the trio's providers in %s: %+v %v", r, a, err)
+		}
+		avail[r] = a
+	}
+	if avail["US"].Link == "" {
+		t.Fatal("the trio has no US watch link")
+	}
 	b, _ := json.Marshal(map[string]any{
 		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
 		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
 		"trio": "Golden Trio Genres", "trioSlug": "golden-trio-genres-2010",
 		"adaSlug": "ada-golden", "adaName": "Ada Golden",
 		"duoID": sample.GoldenBySlug("golden-duo-genres-2011").ID(), "duoSlug": "golden-duo-genres-2011", "duoTitle": "Golden Duo Genres",
+		// The show page's sections of the trio (sample.GoldenSections),
+		// from the store.
+		"videos": videoNames(media), "trailerURL": media.Videos[0].WatchURL(), "trailerKey": media.Videos[0].Key,
+		"keywords":  keywordNames(media),
+		"providers": map[string][]string{"US": providerNames(avail["US"], ""), "GB": providerNames(avail["GB"], "")},
+		"usStream":  providerNames(avail["US"], "flatrate"), "usLink": avail["US"].Link,
 	})
 	return string(b)
+}
+
+func videoNames(m *movies.Media) []string {
+	var out []string
+	for _, v := range m.Videos {
+		out = append(out, v.Name)
+	}
+	return out
+}
+
+func keywordNames(m *movies.Media) []string {
+	var out []string
+	for _, k := range m.Keywords {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+// providerNames are the names on offer in a, in page order; of one offer
+// type, or all with typ "".
+func providerNames(a *movies.Availability, typ string) []string {
+	var out []string
+	for _, g := range a.Groups {
+		if typ != "" && g.Type != typ {
+			continue
+		}
+		for _, o := range g.Offers {
+			out = append(out, o.Name)
+		}
+	}
+	return out
 }

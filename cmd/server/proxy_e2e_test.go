@@ -657,7 +657,7 @@ func TestProxyMoviesWalk(t *testing.T) {
 				"CHROMIUM_PATH":     chromium,
 				"E2E_FIXTURES":      moviesFixtures(t, h.store),
 				"E2E_CHROMIUM_ARGS": proxyChromiumArgs(px.port, pki.spki),
-			}, 150*time.Second)
+			}, 180*time.Second)
 			h.checkTransports(t)
 			if n := h.st.Engine.Stats().Crashes.Load(); n != 0 {
 				t.Errorf("%d view crashes", n)

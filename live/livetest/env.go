@@ -46,6 +46,7 @@ type config struct {
 	level     slog.Level
 	trace     bool
 	publicURL string
+	connect   map[string]any
 }
 
 // Option configures an [Env].
@@ -70,6 +71,14 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // WithPublicURL sets the engine's PublicURL (the scheme and host dead
 // renders see, as behind a TLS proxy).
 func WithPublicURL(u string) Option { return func(c *config) { c.publicURL = u } }
+
+// WithConnectParams adds params to those every view sends, as the app's
+// LiveSocket `params` option does (e.g. browser_locale): in the join
+// payload, where [live.Socket.ConnectParams] reads them, and, for string
+// values, in the socket URL.
+func WithConnectParams(params map[string]any) Option {
+	return func(c *config) { c.connect = params }
+}
 
 // WithTrace logs every frame the views send and receive to t.Log.
 func WithTrace() Option { return func(c *config) { c.trace = true } }

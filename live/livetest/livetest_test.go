@@ -498,3 +498,91 @@ func TestNoLeaks(t *testing.T) {
 		t.Fatal(f.msgs)
 	}
 }
+
+// patchLoop patches to itself from HandleParams: once with ?hops=N
+// (N further patches, then it stops), for ever with ?loop.
+type patchLoop struct{ params int }
+
+func (p *patchLoop) Mount(*live.Socket, live.Params) error { return nil }
+func (p *patchLoop) HandleParams(s *live.Socket, u *url.URL, q live.Params) error {
+	p.params++
+	if q.Has("loop") {
+		s.PushPatch("/patchloop?loop=1&n="+strconv.Itoa(p.params), false)
+	}
+	if n, _ := strconv.Atoi(q.Get("hops")); n > 0 {
+		s.PushPatch("/patchloop?hops="+strconv.Itoa(n-1), false)
+	}
+	return nil
+}
+func (p *patchLoop) Render() templ.Component {
+	return templ.Raw(`<p id="calls">` + strconv.Itoa(p.params) + `</p><a id="hops" href="/patchloop?hops=5" data-phx-link="patch" data-phx-link-state="push">5</a><a id="loop" href="/patchloop?loop=1" data-phx-link="patch" data-phx-link-state="push">loop</a>`)
+}
+
+// TestPatchChainsAndLoops: a push_patch from HandleParams runs
+// HandleParams again for the new URL (the client is told the last URL),
+// and a chain past 20 is a loop that crashes the view alone, as in
+// Phoenix ("too many redirects").
+func TestPatchChainsAndLoops(t *testing.T) {
+	env := livetest.New(t, func(e *live.Engine, mux *http.ServeMux) {
+		e.Session("x").Handle(mux, "GET /patchloop", "patchloop", func() live.View { return &patchLoop{} })
+	})
+	v := env.Live("/patchloop")
+	if err := v.Patch("/patchloop?hops=5"); err != nil {
+		t.Fatal(err)
+	}
+	// Mount's HandleParams, then the patch to hops=5 and five more.
+	if got := v.Text("#calls"); got != "7" {
+		t.Fatalf("HandleParams ran %s times, want 7", got)
+	}
+	if got := v.URL(); got != "/patchloop?hops=0" {
+		t.Fatalf("URL after the chain = %s, want /patchloop?hops=0", got)
+	}
+	if err := v.Patch("/patchloop?loop=1"); !errors.Is(err, livetest.ErrViewCrashed) {
+		t.Fatalf("a patch loop: err = %v, want ErrViewCrashed", err)
+	}
+	if c := env.Engine.Stats().Crashes.Load(); c != 1 {
+		t.Fatalf("crashes = %d, want 1", c)
+	}
+}
+
+// paramsView shows its connect params: none in the dead render, the
+// client's (its LiveSocket params and underscored keys) once connected.
+type paramsView struct{ locale, tz, mounts string }
+
+func (p *paramsView) Mount(s *live.Socket, _ live.Params) error {
+	p.locale, p.tz = s.ConnectParam("browser_locale"), s.ConnectParam("timezone")
+	if s.Connected() {
+		p.mounts = strconv.Itoa(int(s.ConnectParams()["_mounts"].(float64)))
+	} else if s.ConnectParams() != nil {
+		return errors.New("connect params in the dead render")
+	}
+	return nil
+}
+
+func (p *paramsView) Render() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		r := tree.From(ctx)
+		_ = r.WriteString(w, 1, `<p id="cp">`)
+		r.Dyn(w)
+		_, _ = io.WriteString(w, html.EscapeString(p.locale+"|"+p.tz+"|"+p.mounts))
+		_ = r.WriteString(w, 2, `</p>`)
+		return nil
+	})
+}
+
+func TestConnectParams(t *testing.T) {
+	setupParams := func(e *live.Engine, mux *http.ServeMux) {
+		e.Session("params").Handle(mux, "GET /params", "params", func() live.View { return &paramsView{} })
+	}
+	env := livetest.New(t, setupParams, livetest.WithConnectParams(map[string]any{"browser_locale": "de-DE", "timezone": "Europe/Berlin"}))
+	if p := env.Get("/params"); p.Text("#cp") != "||" {
+		t.Errorf("dead render: %q", p.Text("#cp"))
+	}
+	if v := env.Live("/params"); v.Text("#cp") != "de-DE|Europe/Berlin|0" {
+		t.Errorf("connected: %q", v.Text("#cp"))
+	}
+	env = livetest.New(t, setupParams)
+	if v := env.Live("/params"); v.Text("#cp") != "||0" {
+		t.Errorf("without params: %q", v.Text("#cp"))
+	}
+}

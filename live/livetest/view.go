@@ -106,6 +106,11 @@ type View struct {
 	hasPatch bool
 	// announced are cids sent in cids_will_destroy, not to repeat them.
 	announced map[int]bool
+	// fileRefs numbers selected files, as the client does per page.
+	fileRefs int
+	// uploadsClosed are the upload channels (topics) the server closed,
+	// seen while waiting for something else.
+	uploadsClosed map[string]bool
 
 	// hub is shared by the views of one socket (the page's main view and
 	// its children); parent is set on a child view.
@@ -210,6 +215,11 @@ func (v *View) connect() {
 		"_live_referer":   {"undefined"},
 		"vsn":             {"2.0.0"},
 	}
+	for k, val := range env.cfg.connect {
+		if str, ok := val.(string); ok {
+			q.Set(k, str)
+		}
+	}
 	req := httptest.NewRequest("GET", Base+"/live/websocket?"+q.Encode(), nil)
 	for _, c := range env.jar.Cookies(req.URL) {
 		req.AddCookie(c)
@@ -254,8 +264,14 @@ func (v *View) send(joinRef, ref, event string, payload any) {
 // "redirect" (live navigation, flash from the live_redirect).
 func (v *View) join(u *url.URL, live bool, referer, flash string) error {
 	v.t.Helper()
-	params := map[string]any{
+	params := map[string]any{}
+	for k, val := range v.env.cfg.connect {
+		params[k] = val
+	}
+	for k, val := range map[string]any{
 		"_csrf_token": v.csrf, "_lv_vsn": v.env.cfg.client, "_mounts": 0, "_mount_attempts": 0,
+	} {
+		params[k] = val
 	}
 	if len(v.track) > 0 {
 		params["_track_static"] = v.track
@@ -398,6 +414,15 @@ func (v *View) frame(b []byte, ref string) (reply, bool) {
 		v.t.Fatalf("livetest: the server sent a malformed frame: %v: %s", err, b)
 	}
 	if m.Topic != v.topic {
+		if strings.HasPrefix(m.Topic, "lvu:") && (m.Event == "phx_close" || m.Event == "phx_error") {
+			if v.uploadsClosed == nil {
+				v.uploadsClosed = map[string]bool{}
+			}
+			v.uploadsClosed[m.Topic] = true
+		}
+		if strings.HasPrefix(m.Topic, "lvu:") {
+			return reply{}, false
+		}
 		// Another view's (a child's, or the parent's): keep it for it.
 		v.hub.stash[m.Topic] = append(v.hub.stash[m.Topic], b)
 		return reply{}, false
@@ -886,6 +911,7 @@ func (v *View) Patch(path string) error {
 	var resp struct {
 		LinkRedirect bool            `json:"link_redirect"`
 		Diff         json.RawMessage `json:"diff"`
+		LivePatch    *navTo          `json:"live_patch"`
 	}
 	_ = json.Unmarshal(rep.response, &resp)
 	if resp.LinkRedirect {
@@ -894,6 +920,10 @@ func (v *View) Patch(path string) error {
 	v.url = u
 	if resp.Diff != nil {
 		v.applyDiff(op+" reply", resp.Diff)
+	}
+	// HandleParams patched further: the client moves to that URL too.
+	if resp.LivePatch != nil {
+		v.patchedTo(resp.LivePatch.To)
 	}
 	v.destroyComponents()
 	return nil

@@ -126,7 +126,8 @@ func Load(ctx context.Context, db DB, cfg Config) (err error) {
 	log.Info("sample: indexes rebuilt", "n", len(indexes), "took", time.Since(t0).Round(time.Millisecond))
 	for _, s := range []string{"movies", "genres", "people", "external_metrics", "movie_score_caches", "movie_credits",
 		"movie_lists", "festival_organizations", "festival_ceremonies", "festival_categories", "festival_nominations",
-		"movie_release_dates", "production_companies", "production_countries", "metric_weight_profiles", "person_metrics"} {
+		"movie_release_dates", "production_companies", "production_countries", "metric_weight_profiles", "person_metrics",
+		"keywords", "movie_videos", "watch_providers", "watch_provider_regions", "movie_watch_providers"} {
 		q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), GREATEST(1, (SELECT COALESCE(max(id), 0) FROM %[1]s)))", s)
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("sample: sequence of %s: %w", s, err)

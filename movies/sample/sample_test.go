@@ -32,14 +32,17 @@ func digest(t *testing.T, dsn string, maxID, maxPerson int64) map[string]string 
 	}
 	defer conn.Close(ctx)
 	queries := map[string]string{
-		"movies":               `SELECT md5(string_agg(row(m.*)::text, '|' ORDER BY id)) FROM movies m WHERE id <= $1 AND $2::bigint > 0`,
-		"movie_genres":         `SELECT md5(string_agg(row(g.*)::text, '|' ORDER BY movie_id, genre_id)) FROM movie_genres g WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"external_metrics":     `SELECT md5(string_agg(row(movie_id, source, metric_type, value, text_value)::text, '|' ORDER BY movie_id, source, metric_type)) FROM external_metrics WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"movie_credits":        `SELECT md5(string_agg(row(movie_id, person_id, credit_id, job, cast_order)::text, '|' ORDER BY credit_id)) FROM movie_credits WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"movie_score_caches":   `SELECT md5(string_agg(row(movie_id, mob_score, critics_score, overall_score, calculation_version)::text, '|' ORDER BY movie_id)) FROM movie_score_caches WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"festival_nominations": `SELECT md5(string_agg(row(ceremony_id, category_id, movie_id, won)::text, '|' ORDER BY movie_id, ceremony_id, category_id)) FROM festival_nominations WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"movie_release_dates":  `SELECT md5(string_agg(row(movie_id, country_code, certification, release_type)::text, '|' ORDER BY movie_id, country_code, release_type)) FROM movie_release_dates WHERE movie_id <= $1 AND $2::bigint > 0`,
-		"people":               `SELECT md5(string_agg(row(p.*)::text, '|' ORDER BY id)) FROM people p WHERE id <= $2 AND $1::bigint > 0`,
+		"movies":                `SELECT md5(string_agg(row(m.*)::text, '|' ORDER BY id)) FROM movies m WHERE id <= $1 AND $2::bigint > 0`,
+		"movie_genres":          `SELECT md5(string_agg(row(g.*)::text, '|' ORDER BY movie_id, genre_id)) FROM movie_genres g WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"external_metrics":      `SELECT md5(string_agg(row(movie_id, source, metric_type, value, text_value)::text, '|' ORDER BY movie_id, source, metric_type)) FROM external_metrics WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_credits":         `SELECT md5(string_agg(row(movie_id, person_id, credit_id, job, cast_order)::text, '|' ORDER BY credit_id)) FROM movie_credits WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_score_caches":    `SELECT md5(string_agg(row(movie_id, mob_score, critics_score, overall_score, calculation_version)::text, '|' ORDER BY movie_id)) FROM movie_score_caches WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"festival_nominations":  `SELECT md5(string_agg(row(ceremony_id, category_id, movie_id, won)::text, '|' ORDER BY movie_id, ceremony_id, category_id)) FROM festival_nominations WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_release_dates":   `SELECT md5(string_agg(row(movie_id, country_code, certification, release_type)::text, '|' ORDER BY movie_id, country_code, release_type)) FROM movie_release_dates WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_keywords":        `SELECT md5(string_agg(row(k.*)::text, '|' ORDER BY movie_id, keyword_id)) FROM movie_keywords k WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_videos":          `SELECT md5(string_agg(row(movie_id, tmdb_id, key, type, official, published_at)::text, '|' ORDER BY id)) FROM movie_videos WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"movie_watch_providers": `SELECT md5(string_agg(row(movie_id, watch_provider_id, region, monetization_type, display_priority, tmdb_link)::text, '|' ORDER BY id)) FROM movie_watch_providers WHERE movie_id <= $1 AND $2::bigint > 0`,
+		"people":                `SELECT md5(string_agg(row(p.*)::text, '|' ORDER BY id)) FROM people p WHERE id <= $2 AND $1::bigint > 0`,
 	}
 	out := map[string]string{}
 	for name, q := range queries {

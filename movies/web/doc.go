@@ -1,6 +1,7 @@
 // Package web is the cinegraph movies pages on the live engine: /movies
 // (the V2 index of MOVIES.md §2–§4), /movies/:slug (the read-only show
-// page of §8, with its Collabs and Related sections) and /people/:slug (a
+// page of §8, with its Watch, Video, Keywords, Collabs and Related
+// sections) and /people/:slug (a
 // read-only person page the show page's names link to), all in one live
 // session, with the routes, redirects and headers of §1 ([Register]).
 // Each page sets its SEO metadata (description, canonical URL, Open
@@ -26,6 +27,11 @@
 // parameters show which parameter is wrong (bug B5 fixed). Connected views
 // subscribe to the store's PubSub topic (movies:changed) and refresh their
 // results on a data change.
+//
+// The show page's Watch section is for the region of ?region=, else of the
+// browser's locale (the browser_locale connect param, live.Socket.
+// ConnectParam), else US; its region menu patches ?region= live and is a
+// GET form otherwise.
 //
 // Deviations from the Elixir page are listed in docs/MOVIES-COMPAT.md.
 package web

@@ -187,7 +187,7 @@ func TestSEOMetaEscaped(t *testing.T) {
 func TestShowSections(t *testing.T) {
 	a := newApp(t, seeded(t), movies.Config{})
 	p := dead{a.env.Get("/movies/golden-trio-genres-2010")}
-	checkNav(t, p, []string{"score", "cast", "crew", "studios", "awards", "lists", "collabs", "releases", "related"})
+	checkNav(t, p, []string{"score", "watch", "cast", "crew", "studios", "awards", "lists", "collabs", "video", "keywords", "releases", "related"})
 	collab := fmt.Sprintf("#collab-%d-%d", sample.GoldenCy, sample.GoldenBo)
 	if got := p.Texts(collab + " p"); !slices.Equal(got, []string{"Cy Golden Director & Bo Golden as Golden Role", "2 films together", "Also: Golden Solo Comedy (2012)"}) {
 		t.Errorf("collab: %q", got)
@@ -208,9 +208,9 @@ func TestShowSections(t *testing.T) {
 		t.Errorf("crew links: %q", got)
 	}
 	// Ada's other film shares no pair: related only.
-	checkNav(t, dead{a.env.Get("/movies/golden-duo-genres-2011")}, []string{"score", "cast", "crew", "studios", "awards", "lists", "releases", "related"})
+	checkNav(t, dead{a.env.Get("/movies/golden-duo-genres-2011")}, []string{"score", "watch", "cast", "crew", "studios", "awards", "lists", "releases", "related"})
 	// No credits: neither.
-	checkNav(t, dead{a.env.Get("/movies/golden-2003")}, []string{"score", "cast", "crew", "studios", "awards", "lists", "releases"})
+	checkNav(t, dead{a.env.Get("/movies/golden-2003")}, []string{"score", "watch", "cast", "crew", "studios", "awards", "lists", "releases"})
 	// The collabs of a generated movie are the store's.
 	c, err := a.store.Connections(context.Background(), 1)
 	if err != nil || len(c.Collabs) == 0 {

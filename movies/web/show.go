@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,8 +24,16 @@ import (
 // dates and related movies, and its SEO metadata in the dead render.
 // Nothing is recomputed or enqueued. An unknown movie is a 404; a database
 // failure is an "unavailable" mount error, which the engine shows with a
-// retry countdown. Collabs and related movies come from a second query;
-// when it fails the page is shown without those two sections.
+// retry countdown. Collabs and related movies, the videos and keywords,
+// and the watch providers come from further queries; when one fails the
+// page is shown without its sections (logged).
+//
+// The Watch section is for one region: ?region=XX, else the region of the
+// browser's locale (the browser_locale connect param the app bundle
+// sends; so the dead render, which has none, uses US until the view
+// connects), else US. Its region menu sends change_availability_region,
+// which patches ?region= into the URL; without the live connection it is
+// a GET form.
 type Show struct {
 	store *movies.Store
 	log   *slog.Logger
@@ -32,7 +42,10 @@ type Show struct {
 	path   string
 	params url.Values
 	m      *movies.MovieDetail
-	conn   *movies.Connections // never nil once loaded
+	conn   *movies.Connections  // never nil once loaded
+	media  *movies.Media        // nil when its query failed
+	avail  *movies.Availability // nil when its query failed
+	region string               // the Watch section's region
 
 	fullCast, fullCrew, allReleases bool
 	scoring                         bool
@@ -67,11 +80,58 @@ func (v *Show) load(s *live.Socket) error {
 			"slug", v.slug, "request_id", s.RequestID(), "err", err)
 		conn = &movies.Connections{}
 	}
-	v.m, v.conn = m, conn
+	media, err := v.store.Media(s.Context(), m.ID)
+	if err != nil {
+		v.log.Warn("movie page: loading videos and keywords failed; showing the page without them",
+			"slug", v.slug, "request_id", s.RequestID(), "err", err)
+	}
+	v.m, v.conn, v.media = m, conn, media
+	if v.region != "" {
+		v.loadAvailability(s)
+	}
 	t := v.titleYear()
 	s.SetTitle(t + " · " + SiteName)
 	s.SetMeta(pageMeta(s, t, v.description(), v.canonicalPath(), "video.movie", m.PosterURL()))
 	return nil
+}
+
+// loadAvailability loads the watch providers of v.region; a failure leaves
+// the page without the Watch section.
+func (v *Show) loadAvailability(s *live.Socket) {
+	a, err := v.store.Availability(s.Context(), v.m.ID, v.region)
+	if err != nil {
+		v.log.Warn("movie page: loading watch providers failed; showing the page without them",
+			"slug", v.slug, "region", v.region, "request_id", s.RequestID(), "err", err)
+		a = nil
+	}
+	v.avail = a
+}
+
+// defaultRegion is the Watch section's region without a choice.
+const defaultRegion = "US"
+
+// pickRegion is the Watch section's region: ?region= (any case), else the
+// browser locale's region, else US.
+func pickRegion(s *live.Socket, q url.Values) string {
+	if r := strings.ToUpper(q.Get("region")); movies.ValidRegion(r) {
+		return r
+	}
+	if r := localeRegion(s.ConnectParam("browser_locale")); r != "" {
+		return r
+	}
+	return defaultRegion
+}
+
+// localeRegion is the region subtag of a BCP 47 locale ("en-GB" → "GB",
+// "zh-Hant-TW" → "TW"), "" without one ("fr").
+func localeRegion(locale string) string {
+	parts := strings.FieldsFunc(locale, func(r rune) bool { return r == '-' || r == '_' })
+	for _, p := range parts[min(1, len(parts)):] {
+		if r := strings.ToUpper(p); movies.ValidRegion(r) {
+			return r
+		}
+	}
+	return ""
 }
 
 // titleYear is "Title (year)", or the title alone without a date.
@@ -107,9 +167,19 @@ type section struct{ ID, Label string }
 // sections are the page's sections in order, exactly those rendered:
 // Collabs and Related only when they have entries.
 func (v *Show) sections() []section {
-	out := []section{{"score", "Score"}, {"cast", "Cast"}, {"crew", "Crew"}, {"studios", "Studios"}, {"awards", "Awards"}, {"lists", "Lists"}}
+	out := []section{{"score", "Score"}}
+	if v.avail != nil {
+		out = append(out, section{"watch", "Watch"})
+	}
+	out = append(out, section{"cast", "Cast"}, section{"crew", "Crew"}, section{"studios", "Studios"}, section{"awards", "Awards"}, section{"lists", "Lists"})
 	if len(v.conn.Collabs) > 0 {
 		out = append(out, section{"collabs", "Collabs"})
+	}
+	if len(v.videos()) > 0 {
+		out = append(out, section{"video", "Video"})
+	}
+	if len(v.keywords()) > 0 {
+		out = append(out, section{"keywords", "Keywords"})
 	}
 	out = append(out, section{"releases", "Releases"})
 	if len(v.conn.Related) > 0 {
@@ -119,14 +189,74 @@ func (v *Show) sections() []section {
 }
 
 // HandleParams reads the list toggles (?cast=all, ?crew=all,
-// ?releases=all): links that work with or without the live connection.
+// ?releases=all): links that work with or without the live connection;
+// and the Watch region (?region=), loading its providers when it changed.
 func (v *Show) HandleParams(s *live.Socket, u *url.URL, _ live.Params) error {
 	v.path = u.Path
 	v.params = u.Query()
 	v.fullCast = v.params.Get("cast") == "all"
 	v.fullCrew = v.params.Get("crew") == "all"
 	v.allReleases = v.params.Get("releases") == "all"
+	if r := pickRegion(s, v.params); r != v.region || v.avail == nil {
+		v.region = r
+		v.loadAvailability(s)
+	}
 	return nil
+}
+
+func (v *Show) videos() []movies.Video {
+	if v.media == nil {
+		return nil
+	}
+	return v.media.Videos
+}
+
+func (v *Show) keywords() []movies.Keyword {
+	if v.media == nil {
+		return nil
+	}
+	return v.media.Keywords
+}
+
+// regionHref is the page with ?region=r (the other params kept).
+func (v *Show) regionHref(r string) string {
+	p := cloneValues(v.params)
+	p.Set("region", r)
+	return movies.EncodeParams(v.pagePath(), p)
+}
+
+func (v *Show) pagePath() string {
+	if v.path == "" {
+		return IndexPath + "/" + v.slug
+	}
+	return v.path
+}
+
+// regionHidden are the params the region form carries besides region.
+func (v *Show) regionHidden() []hiddenField {
+	var out []hiddenField
+	for _, k := range slices.Sorted(maps.Keys(v.params)) {
+		if k == "region" {
+			continue
+		}
+		for _, val := range v.params[k] {
+			out = append(out, hiddenField{k, val})
+		}
+	}
+	return out
+}
+
+// regionOptions are the region menu's entries: the active regions, plus
+// the current one when it is not among them (a locale's region without
+// providers), so the menu always shows it.
+func (v *Show) regionOptions() []movies.WatchRegion {
+	out := v.avail.Regions
+	for _, r := range out {
+		if r.ISO == v.region {
+			return out
+		}
+	}
+	return append([]movies.WatchRegion{{ISO: v.region, Name: v.region}}, out...)
 }
 
 // HandleEvent handles the page's events (§8).
@@ -138,6 +268,14 @@ func (v *Show) HandleEvent(s *live.Socket, e live.Event) error {
 		s.PushPatch(v.toggleHref("crew"), false)
 	case "toggle_all_releases":
 		s.PushPatch(v.toggleHref("releases"), false)
+	case "change_availability_region":
+		r := strings.ToUpper(e.Value.Get("region"))
+		if !movies.ValidRegion(r) {
+			// Not from the page's menu: say so in the log, keep the page.
+			v.log.Warn("movie page: change_availability_region without a valid region", "region", e.Value.Get("region"), "request_id", s.RequestID())
+			return nil
+		}
+		s.PushPatch(v.regionHref(r), false)
 	case "show_score_modal":
 		v.scoring = true
 	case "hide_score_modal", "close_overlays":
@@ -149,9 +287,9 @@ func (v *Show) HandleEvent(s *live.Socket, e live.Event) error {
 // HandleInfo reloads the movie after a data change; a failed reload keeps
 // what the page shows.
 func (v *Show) HandleInfo(s *live.Socket, _ any) error {
-	old, oldConn := v.m, v.conn
+	old, oldConn, oldMedia, oldAvail := v.m, v.conn, v.media, v.avail
 	if err := v.load(s); err != nil {
-		v.m, v.conn = old, oldConn
+		v.m, v.conn, v.media, v.avail = old, oldConn, oldMedia, oldAvail
 	}
 	return nil
 }
@@ -166,11 +304,7 @@ func (v *Show) toggleHref(key string) string {
 	} else {
 		p.Set(key, "all")
 	}
-	path := v.path
-	if path == "" {
-		path = IndexPath + "/" + v.slug
-	}
-	return movies.EncodeParams(path, p)
+	return movies.EncodeParams(v.pagePath(), p)
 }
 
 func (v *Show) year() string {

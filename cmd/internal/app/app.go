@@ -50,6 +50,9 @@ type Config struct {
 	// on, for absolute URLs in dead renders (canonical links) behind a TLS
 	// proxy; default https://PHX_HOST in production, else the request's.
 	PublicURL string
+	// UploadDir (UPLOAD_DIR) holds the temporary files of live uploads
+	// under way; empty means the system temp dir.
+	UploadDir string
 
 	// ClusterDatabaseURL (CLUSTER_DATABASE_URL) turns cluster mode on: the
 	// PostgreSQL database whose LISTEN/NOTIFY carries PubSub between the
@@ -82,6 +85,7 @@ func FromEnv(defaultPort int) (Config, error) {
 		CheckOrigin: os.Getenv("CHECK_ORIGIN"),
 		ClientLine:  os.Getenv("LV_CLIENT"),
 		PublicURL:   os.Getenv("PUBLIC_URL"),
+		UploadDir:   os.Getenv("UPLOAD_DIR"),
 	}
 	port := defaultPort
 	if p := os.Getenv("PORT"); p != "" {
@@ -251,6 +255,7 @@ func New(c Config, log *slog.Logger, layout func(live.Page) templ.Component) (*S
 	st.Engine, err = live.New(live.Config{
 		Secret: c.derive("live"), Sessions: sessions, Router: st.Router, Logger: log, PubSub: st.PubSub,
 		Script: c.Script(), Stylesheet: assets.Path("app.css"), ClientVersion: c.ClientVersion(), Layout: layout, PublicURL: public,
+		UploadDir: c.UploadDir,
 	})
 	if err != nil {
 		st.Close()

@@ -1,0 +1,63 @@
+// Runs phoenix_live_view's own end-to-end specs (tests/, vendored
+// unmodified) against cmd/e2eapp, in Debian's Chromium. Our config, not
+// upstream's: one browser (Chromium), no retries (a flaky test is a
+// defect to find), a JSON report for docs/UPSTREAM-SUITE.md.
+//   E2EAPP   the e2eapp binary (make e2e-upstream builds it)
+//   E2E_FILES  spec files to run (space separated, or ALL; default: ported.txt)
+//   E2E_NO_SKIPS  set: run (or list) the tests of skips.txt too
+import { defineConfig, devices } from "@playwright/test"
+import { readFileSync } from "node:fs"
+import { dirname, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+// E2E_PORT moves the app off 4004 for a side run (some specs name
+// localhost:4004 themselves, so the full suite runs on 4004).
+const port = process.env.E2E_PORT || "4004"
+const here = dirname(fileURLToPath(import.meta.url))
+const ported = (process.env.E2E_FILES || readFileSync(resolve(here, "ported.txt"), "utf8"))
+  .split(/\s+/)
+  .filter((l) => l && !l.startsWith("#"))
+
+// skips.txt: tests not run (not the server's), "file :: title :: reason".
+const skipped = process.env.E2E_NO_SKIPS ? [] : readFileSync(resolve(here, "skips.txt"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() && !l.startsWith("#"))
+  .map((l) => l.split(" :: ")[1].trim())
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+export default defineConfig({
+  testDir: resolve(here, "tests"),
+  testMatch: ported.includes("ALL") ? "**/*.spec.js" : ported.map((f) => resolve(here, "tests", f)),
+  forbidOnly: true,
+  grepInvert: skipped.length ? new RegExp(skipped.map((t) => `(^|\\s)${escape(t)}$`).join("|")) : undefined,
+  retries: 0,
+  workers: 2,
+  timeout: 30000,
+  reporter: [["list"], ["json", { outputFile: resolve(here, "../../var/upstream-e2e/results.json") }]],
+  outputDir: resolve(here, "../../var/upstream-e2e/output"),
+  use: {
+    baseURL: `http://localhost:${port}/`,
+    trace: "off",
+    screenshot: "off",
+  },
+  webServer: {
+    command: `${process.env.E2EAPP || resolve(here, "../../var/upstream-e2e/e2eapp")} -addr 127.0.0.1:${port} -node-modules ${resolve(here, "../node_modules")}`,
+    url: `http://127.0.0.1:${port}/health`,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30000,
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+        },
+      },
+    },
+  ],
+})
