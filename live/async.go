@@ -344,7 +344,7 @@ func (e *Engine) AwaitAsync(ctx context.Context, viewID string) error {
 		if !ok {
 			return fmt.Errorf("live: AwaitAsync: no connected view %s", viewID)
 		}
-		ch := v.(*transport.Channel)
+		ch := v.(*viewChannel).ch
 		reply := make(chan []<-chan struct{}, 1)
 		if !ch.Send(asyncProbe{reply: reply}) {
 			return fmt.Errorf("live: AwaitAsync: view %s ended", viewID)

@@ -27,7 +27,12 @@ type viewChannel struct {
 	// lastTitle is the title the client has.
 	lastTitle string
 	joined    bool
-	retry     struct {
+	// parent is the parent view of a nested (non-sticky) child; kids are
+	// this view's connected children.
+	parent *viewChannel
+	kids   family
+	nested bool // a child view (nested or sticky): not mounted at the router
+	retry  struct {
 		attempt int
 		params  Params
 		view    *errorView
@@ -87,6 +92,10 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	}
 	var claims sessionClaims
 	if err := e.tokens.verify(p.Session, e.cfg.TokenMaxAge, &claims); err != nil {
+		var nc nestedClaims
+		if e.nested.verify(p.Session, e.cfg.TokenMaxAge, &nc) == nil {
+			return c.joinChild(nc, jp, log, fail)
+		}
 		return fail(stale(), "session token", "error", err)
 	}
 	if "lv:"+claims.ID != ch.Topic {
@@ -132,13 +141,19 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	c.enc = tree.EncodingFor(vsn)
 	c.rt = rt
 	c.s = &Socket{
-		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u,
+		e: e, id: claims.ID, connected: true, ctx: ch.Context(), ch: ch, url: u, liveSession: rt.ls.name, vc: c,
 		session: claims.Session, requestID: info.RequestID, flash: flash, mounts: jp.Mounts,
 		connectParams: connectParams,
 		comps:         &components{byID: map[string]*compState{}, byCID: map[int]*compState{}},
 	}
 	c.view = rt.factory()
-	params := allParams(pathP, u)
+	return c.finishJoin(allParams(pathP, u), log)
+}
+
+// finishJoin mounts the view (c.s, c.view and c.rt set) and replies with
+// its full render.
+func (c *viewChannel) finishJoin(params Params, log *slog.Logger) transport.Reply {
+	e, rt, info := c.e, c.rt, c.ch.Socket.Info
 	if r, done := c.mount(params, log); done {
 		return r
 	}
@@ -164,9 +179,13 @@ func (c *viewChannel) Join(ch *transport.Channel, raw json.RawMessage) transport
 	if nav := c.takeNav(); nav != nil && nav.kind == navPatch {
 		resp["live_patch"] = map[string]any{"to": nav.to, "kind": kindOf(nav.replace)}
 	}
+	if c.parent != nil && !c.parent.kids.add(c) {
+		// The parent ended while this child mounted.
+		c.s.end()
+		return stale()
+	}
 	c.joined = true
-	e.views.Store(claims.ID, ch)
-	e.uploadViews.Store(claims.ID, c)
+	e.views.Store(c.s.id, c)
 	e.stats.Views.Add(1)
 	e.viewCounts.add(rt.name, 1)
 	e.stats.DiffBytesOut.Add(int64(len(rendered)))
@@ -188,7 +207,7 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 		if err := c.view.Mount(c.s, params); err != nil {
 			return err
 		}
-		if ph, ok := c.view.(ParamsHandler); ok && c.s.nav == nil {
+		if ph, ok := c.view.(ParamsHandler); ok && c.s.nav == nil && !c.nested {
 			return ph.HandleParams(c.s, c.s.url, params)
 		}
 		return nil
@@ -294,7 +313,7 @@ func (c *viewChannel) tickRetry() {
 		if err := c.view.Mount(c.s, c.retry.params); err != nil {
 			return err
 		}
-		if ph, ok := c.view.(ParamsHandler); ok {
+		if ph, ok := c.view.(ParamsHandler); ok && !c.nested {
 			return ph.HandleParams(c.s, c.s.url, c.retry.params)
 		}
 		return nil
@@ -734,11 +753,18 @@ func (c *viewChannel) Terminate(ch *transport.Channel, reason error) {
 		_ = c.call(func() error { t.Terminate(c.s, reason); return nil })
 	}
 	c.s.end()
+	// Children end with their parent (the client is sent phx_close for
+	// each, as Phoenix does when a parent exits).
+	for _, kid := range c.kids.end() {
+		kid.ch.Close()
+	}
+	if c.parent != nil {
+		c.parent.kids.remove(c)
+	}
 	if c.joined {
 		c.e.stats.Views.Add(-1)
 		c.e.viewCounts.add(c.rt.name, -1)
-		c.e.views.CompareAndDelete(c.s.id, ch)
-		c.e.uploadViews.CompareAndDelete(c.s.id, c)
+		c.e.views.CompareAndDelete(c.s.id, c)
 	}
 	if !errors.Is(reason, transport.ErrLeft) && !errors.Is(reason, transport.ErrSocketClosed) && !strings.Contains(fmt.Sprint(reason), "closed") {
 		c.e.log.Debug("live view ended", "view", c.rt.name, "reason", reason)

@@ -40,7 +40,7 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 		u.Scheme, u.Host = pu.Scheme, pu.Host
 	}
 	id := newViewID()
-	s := &Socket{e: e, id: id, ctx: r.Context(), url: &u, session: sess.Values, requestID: reqID, flash: flash}
+	s := &Socket{e: e, id: id, ctx: r.Context(), url: &u, session: sess.Values, requestID: reqID, flash: flash, liveSession: rt.ls.name}
 	view := rt.factory()
 	params := allParams(pathParams(r, rt), &u)
 	status := http.StatusOK

@@ -90,6 +90,7 @@ type Engine struct {
 	tokens *signer
 	static *signer
 	flash  *signer
+	nested *signer // child view session tokens
 	// uploadTokens sign the per-entry tokens of the allow_upload reply.
 	uploadTokens *signer
 	pubsub       pubsub.PubSub
@@ -101,12 +102,13 @@ type Engine struct {
 	stats   Stats
 	limiter transport.RateLog
 
-	// views maps the id of each connected view to its channel, for Send.
+	// views maps the id of each connected view to its *viewChannel, for
+	// Send, for child views finding their parent and for upload channels
+	// registering with their view.
 	views sync.Map
-	// uploadViews maps the id of each connected view to its channel
-	// handler, for upload channels to register with their view.
-	uploadViews sync.Map
-	viewCounts  viewCounts // connected views per view name
+	// childKinds are the child view kinds ([Engine.Child]) by name.
+	childKinds map[string]*ChildView
+	viewCounts viewCounts // connected views per view name
 }
 
 // Stats counts live view activity.
@@ -158,6 +160,7 @@ func New(cfg Config) (*Engine, error) {
 		static:       newSigner(cfg.Secret, "static"),
 		flash:        newSigner(cfg.Secret, "flash"),
 		uploadTokens: newSigner(cfg.Secret, "upload"),
+		nested:       newSigner(cfg.Secret, "nested"),
 		pubsub:       cfg.PubSub,
 		matchMux:     http.NewServeMux(),
 	}
@@ -175,8 +178,8 @@ func (e *Engine) Stats() *Stats { return &e.stats }
 // engine. Test helpers use it (package live/livetest); apps usually keep
 // the Socket or use PubSub instead.
 func (e *Engine) Send(viewID string, msg any) bool {
-	ch, ok := e.views.Load(viewID)
-	return ok && ch.(*transport.Channel).Send(msg)
+	vc, ok := e.views.Load(viewID)
+	return ok && vc.(*viewChannel).ch.Send(msg)
 }
 
 // PubSub returns the engine's PubSub.

@@ -367,7 +367,7 @@ func (uc *uploadChannel) Join(ch *transport.Channel, raw json.RawMessage) transp
 	if "lvu:"+cl.Entry != ch.Topic {
 		return refuse("invalid_token", "token is for another entry")
 	}
-	v, ok := uc.e.uploadViews.Load(cl.View)
+	v, ok := uc.e.views.Load(cl.View)
 	if !ok {
 		return refuse("disallowed", "the view is gone")
 	}

@@ -92,6 +92,13 @@ type Socket struct {
 	async      asyncState
 	uploads    map[string]*Upload // by name
 	uploadRefs map[string]*Upload // by ref
+
+	liveSession string
+	// vc is the view's channel handler once connected (children, parent).
+	vc *viewChannel
+	// childTokens keep each rendered child's session token, so that a
+	// re-render writes the same container and sends no diff for it.
+	childTokens map[string]childToken
 }
 
 type navKind int

@@ -86,7 +86,6 @@ type View struct {
 	env  *Env
 	t    testing.TB
 	conn *transport.DirectConn
-	refs int
 
 	id, topic, joinRef string
 	session, static    string
@@ -112,6 +111,23 @@ type View struct {
 	// uploadsClosed are the upload channels (topics) the server closed,
 	// seen while waiting for something else.
 	uploadsClosed map[string]bool
+
+	// hub is shared by the views of one socket (the page's main view and
+	// its children); parent is set on a child view.
+	hub    *hub
+	parent *View
+	sticky bool
+}
+
+// hub demultiplexes one socket's frames between the views joined on it:
+// a view waiting for its reply keeps the frames of other topics for them.
+type hub struct {
+	refs  int
+	stash map[string][][]byte
+	// statics are the data-phx-static tokens of the dead render's child
+	// containers (the connected render sends them empty, and the client
+	// keeps the dead render's).
+	statics map[string]string
 }
 
 // Live renders path (following HTTP redirects, as a browser does) and
@@ -177,6 +193,9 @@ func (v *View) load(u *url.URL) error {
 	v.url = u
 	v.redirect, v.joined, v.ended = nil, false, nil
 	v.connect()
+	for _, n := range p.doc().all("[data-phx-parent-id], [data-phx-sticky]") {
+		v.hub.statics[attr(n, "id")] = attr(n, "data-phx-static")
+	}
 	return v.join(u, false, "", "")
 }
 
@@ -216,12 +235,12 @@ func (v *View) connect() {
 		v.t.Fatalf("livetest: connecting the socket: %v", err)
 	}
 	v.conn = conn
-	v.refs = 0
+	v.hub = &hub{stash: map[string][][]byte{}, statics: map[string]string{}}
 }
 
 func (v *View) nextRef() string {
-	v.refs++
-	return strconv.Itoa(v.refs)
+	v.hub.refs++
+	return strconv.Itoa(v.hub.refs)
 }
 
 func (v *View) send(joinRef, ref, event string, payload any) {
@@ -344,6 +363,16 @@ func (v *View) await(op, ref string) (reply, error) {
 	timer := time.NewTimer(v.env.cfg.timeout)
 	defer timer.Stop()
 	for {
+		for len(v.hub.stash[v.topic]) > 0 {
+			b := v.hub.stash[v.topic][0]
+			v.hub.stash[v.topic] = v.hub.stash[v.topic][1:]
+			if rep, ok := v.frame(b, ref); ok {
+				return rep, nil
+			}
+			if v.ended != nil {
+				return reply{}, v.ended
+			}
+		}
 		select {
 		case b := <-v.conn.Frames():
 			if rep, ok := v.frame(b, ref); ok {
@@ -391,6 +420,11 @@ func (v *View) frame(b []byte, ref string) (reply, bool) {
 			}
 			v.uploadsClosed[m.Topic] = true
 		}
+		if strings.HasPrefix(m.Topic, "lvu:") {
+			return reply{}, false
+		}
+		// Another view's (a child's, or the parent's): keep it for it.
+		v.hub.stash[m.Topic] = append(v.hub.stash[m.Topic], b)
 		return reply{}, false
 	}
 	if m.JoinRef != nil && *m.JoinRef != v.joinRef {
@@ -1096,6 +1130,14 @@ func (v *View) Close() {
 
 func (v *View) closeConn() {
 	if v.conn == nil {
+		return
+	}
+	if v.parent != nil {
+		// A child view shares its page's socket: it leaves its channel.
+		if v.joined {
+			v.send(v.joinRef, v.nextRef(), "phx_leave", map[string]any{})
+		}
+		v.conn = nil
 		return
 	}
 	v.conn.Close()
