@@ -95,9 +95,10 @@ e2e-upstream: assets
 	mkdir -p var/upstream-e2e
 	$(GO) build -o var/upstream-e2e/e2eapp ./cmd/e2eapp
 	cd assets && E2E_FILES=ALL E2E_NO_SKIPS=1 npx playwright test -c upstream-e2e/playwright.config.js --list --reporter=json >../var/upstream-e2e/list.json
-	rm -f var/upstream-e2e/results.json
-	cd assets && npx playwright test -c upstream-e2e/playwright.config.js || true
-	node $(UPSTREAM)/report.mjs var/upstream-e2e/list.json var/upstream-e2e/results.json docs/UPSTREAM-SUITE.md
+	rm -f var/upstream-e2e/results.json var/upstream-e2e/results-alone.json
+	cd assets && E2E_PHASE=shared npx playwright test -c upstream-e2e/playwright.config.js || true
+	cd assets && E2E_PHASE=alone npx playwright test -c upstream-e2e/playwright.config.js || true
+	node $(UPSTREAM)/report.mjs var/upstream-e2e/list.json var/upstream-e2e/results.json var/upstream-e2e/results-alone.json docs/UPSTREAM-SUITE.md
 	@if [ -n "$$CI" ] && ! git diff --quiet -- docs/UPSTREAM-SUITE.md; then echo "docs/UPSTREAM-SUITE.md does not match this run's results (run make e2e-upstream and commit it):"; git diff -- docs/UPSTREAM-SUITE.md; exit 1; fi
 
 # Short fuzzing runs of the frame and LongPoll decoders. Budgets are

@@ -5,6 +5,9 @@
 //   E2EAPP   the e2eapp binary (make e2e-upstream builds it)
 //   E2E_FILES  spec files to run (space separated, or ALL; default: ported.txt)
 //   E2E_NO_SKIPS  set: run (or list) the tests of skips.txt too
+//   E2E_PHASE  "shared": the files to run minus alone.txt's, two workers;
+//              "alone": only alone.txt's, one worker, after the rest
+//              (make e2e-upstream runs both); unset: all files to run
 import { defineConfig, devices } from "@playwright/test"
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
@@ -23,17 +26,26 @@ const skipped = process.env.E2E_NO_SKIPS ? [] : readFileSync(resolve(here, "skip
   .split("\n")
   .filter((l) => l.trim() && !l.startsWith("#"))
   .map((l) => l.split(" :: ")[1].trim())
+// alone.txt: files that run by themselves (see there why).
+const alone = readFileSync(resolve(here, "alone.txt"), "utf8")
+  .split(/\s+/)
+  .filter((l) => l && !l.startsWith("#"))
+const phase = process.env.E2E_PHASE || ""
+if (phase && phase !== "shared" && phase !== "alone") throw new Error(`E2E_PHASE=${phase}: want shared or alone`)
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 export default defineConfig({
   testDir: resolve(here, "tests"),
-  testMatch: ported.includes("ALL") ? "**/*.spec.js" : ported.map((f) => resolve(here, "tests", f)),
+  testMatch: phase === "alone"
+    ? alone.filter((f) => ported.includes("ALL") || ported.includes(f)).map((f) => resolve(here, "tests", f))
+    : ported.includes("ALL") ? "**/*.spec.js" : ported.map((f) => resolve(here, "tests", f)),
+  testIgnore: phase === "shared" ? alone.map((f) => resolve(here, "tests", f)) : undefined,
   forbidOnly: true,
   grepInvert: skipped.length ? new RegExp(skipped.map((t) => `(^|\\s)${escape(t)}$`).join("|")) : undefined,
   retries: 0,
-  workers: 2,
+  workers: phase === "alone" ? 1 : 2,
   timeout: 30000,
-  reporter: [["list"], ["json", { outputFile: resolve(here, "../../var/upstream-e2e/results.json") }]],
+  reporter: [["list"], ["json", { outputFile: resolve(here, `../../var/upstream-e2e/results${phase === "alone" ? "-alone" : ""}.json`) }]],
   outputDir: resolve(here, "../../var/upstream-e2e/output"),
   use: {
     baseURL: `http://localhost:${port}/`,

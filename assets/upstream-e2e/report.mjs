@@ -1,16 +1,18 @@
 // Writes the per-file table of the upstream suite's results into
 // docs/UPSTREAM-SUITE.md (between the "results" markers), from
 // Playwright's JSON reports: the list of every spec file's tests
-// (--list, all files) and the run of the ported ones.
-//   node report.mjs <list.json> <results.json> <UPSTREAM-SUITE.md>
+// (--list, all files) and the runs of the ported ones (one report per run:
+// the shared run and the files run alone).
+//   node report.mjs <list.json> <results.json>... <UPSTREAM-SUITE.md>
 // Exits 1 when a test that ran did not pass, unless known-failures.txt
 // lists it (with the reason it fails here); a listed test that passes
 // fails the run too, so that the list only ever holds real failures.
 import { readFileSync, writeFileSync } from "node:fs"
 
-const [listFile, resultsFile, docFile] = process.argv.slice(2)
+const args = process.argv.slice(2)
+const [listFile, docFile, resultsFiles] = [args[0], args[args.length - 1], args.slice(1, -1)]
 const list = JSON.parse(readFileSync(listFile, "utf8"))
-const results = JSON.parse(readFileSync(resultsFile, "utf8"))
+const results = { suites: resultsFiles.flatMap((f) => JSON.parse(readFileSync(f, "utf8")).suites || []) }
 
 // tests walks nested suites (describe blocks) for every test of every spec.
 function* tests(suite, file) {
