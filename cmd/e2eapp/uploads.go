@@ -208,4 +208,3 @@ func (v *issue4078) HandleEvent(_ *live.Socket, e live.Event) error {
 }
 
 func (v *issue4078) Render() templ.Component { return issue4078Page(v) }
-
