@@ -242,7 +242,7 @@ func (r *uploadsResult) markdown() string {
 	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("## Live uploads (uploads)\n\n")
+	w("\n## Live uploads (uploads)\n\n")
 	w("`cmd/liveserver`'s /examples/uploads/big on loopback, a fresh server per part; the client is this process "+
 		"(socketload.UploadFile: %d-byte chunks, each awaiting its reply, and a progress event per percent, as the JS "+
 		"client sends them). Each upload is checked by the size and SHA-256 the view shows after consuming it.\n\n", uploadChunk)
@@ -251,7 +251,7 @@ func (r *uploadsResult) markdown() string {
 		w("| %s | %s | %.2f s | %.1f MB/s |\n", x.Transport, mb(x.Bytes), x.Seconds, x.MBps)
 	}
 	if m := r.Mem; m != nil {
-		w("\n%d clients uploading %s each at once over WebSocket: %d completed in %.1f s (%.1f MB/s together). "+
+		w("\n%d clients uploading %s each at once over WebSocket: %d completed in %.2f s (%.1f MB/s together). "+
 			"Server VmRSS (sampled every 50 ms, %d samples): %s before, %s at peak (growth %.1f MiB, "+
 			"%.2f%% of the %s uploaded), %s after.\n",
 			m.Clients, mb(m.BytesEach), m.Completed, m.WallSeconds, m.AggregateMBps, m.Samples,

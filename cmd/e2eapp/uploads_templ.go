@@ -71,90 +71,100 @@ func uploadPage(v *uploadLive) templ.Component {
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, e := range v.avatar.Entries {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 4, "<article class=\"upload-entry\"><figure><figcaption>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 4, "<article class=\"upload-entry\"><figure>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = live.ImgPreview(v.avatar, e, templ.Attributes{"style": "width: 500px"}).Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 5, "<figcaption>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(e.ClientName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 18, Col: 32}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 19, Col: 32}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 5, "</figcaption></figure><progress value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 6, "</figcaption></figure><progress value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 20, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 21, Col: 47}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 6, "\" max=\"100\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 7, "\" max=\"100\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 20, Col: 86}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 21, Col: 86}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 7, "%</progress> <button type=\"button\" phx-click=\"cancel-upload\" phx-value-ref=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 8, "%</progress> <button type=\"button\" phx-click=\"cancel-upload\" phx-value-ref=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.Ref)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 21, Col: 74}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 22, Col: 74}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 8, "\" aria-label=\"cancel\">&times;</button> ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 9, "\" aria-label=\"cancel\">&times;</button> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for _, err := range v.avatar.EntryErrors(e) {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 9, "<p class=\"alert alert-danger\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"alert alert-danger\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var7 string
 				templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(uploadErrorText(err))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 23, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 24, Col: 58}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 10, "</p>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 11, "</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 11, "</article>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 12, "</article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -163,68 +173,68 @@ func uploadPage(v *uploadLive) templ.Component {
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, err := range v.avatar.Errors() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 12, "<p class=\"alert alert-danger\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"alert alert-danger\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(uploadErrorText(err))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 28, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 29, Col: 56}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 13, "</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 14, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 14, "</section><ul>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 15, "</section><ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, f := range v.files {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 15, "<li><a href=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 16, "<li><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 templ.SafeURL
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(f))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 33, Col: 34}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 34, Col: 34}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 16, "\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 17, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(path.Base(f))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 33, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 34, Col: 51}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 17, "</a></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 18, "</a></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 18, "</ul></form>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 19, "</ul></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -258,7 +268,7 @@ func issue2965Pre() templ.Component {
 			templ_7745c5c3_Var11 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 19, "<script>\n\t\twindow.hooks.QueuedUploaderHook = {\n\t\t\tasync mounted() {\n\t\t\t\tconst maxConcurrency = this.el.dataset.maxConcurrency || 3\n\t\t\t\tlet filesRemaining = []\n\t\t\t\tthis.el.addEventListener(\"input\", async (event) => {\n\t\t\t\t\tevent.preventDefault()\n\t\t\t\t\tif (event.target instanceof HTMLInputElement) {\n\t\t\t\t\t\tconst filesHTML = event.target.files\n\t\t\t\t\t\tif (filesHTML) {\n\t\t\t\t\t\t\tconst rawFiles = Array.from(filesHTML)\n\t\t\t\t\t\t\tconst fileNames = rawFiles.map((f) => f.name)\n\t\t\t\t\t\t\tthis.pushEvent(\"upload_scrub_list\", {file_names: fileNames}, ({deduped_filenames}) => {\n\t\t\t\t\t\t\t\tconst files = rawFiles.filter((f) => deduped_filenames.includes(f.name))\n\t\t\t\t\t\t\t\tfilesRemaining = files\n\t\t\t\t\t\t\t\tthis.upload(\"files\", files.slice(0, maxConcurrency))\n\t\t\t\t\t\t\t\tfilesRemaining.splice(0, maxConcurrency)\n\t\t\t\t\t\t\t})\n\t\t\t\t\t\t}\n\t\t\t\t\t}\n\t\t\t\t})\n\t\t\t\tthis.handleEvent(\"upload_send_next_file\", () => {\n\t\t\t\t\tif (filesRemaining.length > 0) {\n\t\t\t\t\t\tconst next = filesRemaining.shift()\n\t\t\t\t\t\tif (next != undefined) {\n\t\t\t\t\t\t\tthis.upload(\"files\", [next])\n\t\t\t\t\t\t}\n\t\t\t\t\t} else {\n\t\t\t\t\t\tconsole.log(\"Done uploading, noop!\")\n\t\t\t\t\t}\n\t\t\t\t})\n\t\t\t}\n\t\t}\n\t</script>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 20, "<script>\n\t\twindow.hooks.QueuedUploaderHook = {\n\t\t\tasync mounted() {\n\t\t\t\tconst maxConcurrency = this.el.dataset.maxConcurrency || 3\n\t\t\t\tlet filesRemaining = []\n\t\t\t\tthis.el.addEventListener(\"input\", async (event) => {\n\t\t\t\t\tevent.preventDefault()\n\t\t\t\t\tif (event.target instanceof HTMLInputElement) {\n\t\t\t\t\t\tconst filesHTML = event.target.files\n\t\t\t\t\t\tif (filesHTML) {\n\t\t\t\t\t\t\tconst rawFiles = Array.from(filesHTML)\n\t\t\t\t\t\t\tconst fileNames = rawFiles.map((f) => f.name)\n\t\t\t\t\t\t\tthis.pushEvent(\"upload_scrub_list\", {file_names: fileNames}, ({deduped_filenames}) => {\n\t\t\t\t\t\t\t\tconst files = rawFiles.filter((f) => deduped_filenames.includes(f.name))\n\t\t\t\t\t\t\t\tfilesRemaining = files\n\t\t\t\t\t\t\t\tthis.upload(\"files\", files.slice(0, maxConcurrency))\n\t\t\t\t\t\t\t\tfilesRemaining.splice(0, maxConcurrency)\n\t\t\t\t\t\t\t})\n\t\t\t\t\t\t}\n\t\t\t\t\t}\n\t\t\t\t})\n\t\t\t\tthis.handleEvent(\"upload_send_next_file\", () => {\n\t\t\t\t\tif (filesRemaining.length > 0) {\n\t\t\t\t\t\tconst next = filesRemaining.shift()\n\t\t\t\t\t\tif (next != undefined) {\n\t\t\t\t\t\t\tthis.upload(\"files\", [next])\n\t\t\t\t\t\t}\n\t\t\t\t\t} else {\n\t\t\t\t\t\tconsole.log(\"Done uploading, noop!\")\n\t\t\t\t\t}\n\t\t\t\t})\n\t\t\t}\n\t\t}\n\t</script>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -289,7 +299,7 @@ func issue2965Page(v *issue2965) templ.Component {
 			templ_7745c5c3_Var12 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 20, "<main><h1>Uploader reproduction</h1><form phx-submit=\"save\" phx-change=\"validate\"><section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 21, "<main><h1>Uploader reproduction</h1><form phx-submit=\"save\" phx-change=\"validate\"><section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -299,154 +309,154 @@ func issue2965Page(v *issue2965) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 21, "<input id=\"fileinput\" type=\"file\" multiple phx-hook=\"QueuedUploaderHook\"")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 22, "<input id=\"fileinput\" type=\"file\" multiple phx-hook=\"QueuedUploaderHook\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if v.pickerDisabled() {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 22, " disabled")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 23, " disabled")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 23, "> ")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 24, "> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if len(v.files.Entries) > 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 24, "<h2>Currently uploading files</h2>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 25, "<h2>Currently uploading files</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 25, "<div><table><thead><tr><th>File Name</th><th>Progress</th><th>Cancel</th><th>Errors</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 26, "<div><table><thead><tr><th>File Name</th><th>Progress</th><th>Cancel</th><th>Errors</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, e := range v.files.Entries {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 26, "<tr><td>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 27, "<tr><td>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(e.ClientName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 102, Col: 27}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 103, Col: 27}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 27, "</td><td><progress value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 28, "</td><td><progress value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var14 string
 			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 104, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 105, Col: 52}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 28, "\" max=\"100\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 29, "\" max=\"100\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 104, Col: 91}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 105, Col: 91}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 29, "%</progress></td><td><button type=\"button\" phx-click=\"cancel-upload\" phx-value-ref=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 30, "%</progress></td><td><button type=\"button\" phx-click=\"cancel-upload\" phx-value-ref=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var16 string
 			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(e.Ref)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 107, Col: 79}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 108, Col: 79}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 30, "\" aria-label=\"cancel\"><span>&times;</span></button></td><td>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 31, "\" aria-label=\"cancel\"><span>&times;</span></button></td><td>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for _, err := range v.files.EntryErrors(e) {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 31, "<p style=\"color: red;\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "<p style=\"color: red;\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(uploadErrorText(err))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 111, Col: 56}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 112, Col: 56}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "</p>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "</td></tr>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "</td></tr>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "</tbody></table></div>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "</tbody></table></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, err := range v.files.Errors() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "<p style=\"text-red\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "<p style=\"text-red\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var18 string
 			templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(uploadErrorText(err))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 120, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 121, Col: 47}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "</section></form></main>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "</section></form></main>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -480,7 +490,7 @@ func issue3647Pre() templ.Component {
 			templ_7745c5c3_Var19 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "<script>\n\t\twindow.hooks.JsUpload = {\n\t\t\tmounted() {\n\t\t\t\tthis.el.addEventListener(\"click\", () => {\n\t\t\t\t\tconst fillBefore = \"before\" in this.el.dataset\n\t\t\t\t\tif (fillBefore) this.fill_input()\n\t\t\t\t\tthis.js_upload()\n\t\t\t\t\tif (!fillBefore) this.fill_input()\n\t\t\t\t})\n\t\t\t},\n\t\t\tjs_upload() {\n\t\t\t\tconst content = \"x\".repeat(1024).repeat(1024)\n\t\t\t\tconst file = new File([content], \"1mb_of_x.txt\", {type: \"text/plain\"})\n\t\t\t\tconst input = document.querySelector(\"input[type=file]\")\n\t\t\t\tthis.uploadTo(input.form, input.name, [file])\n\t\t\t},\n\t\t\tfill_input() {\n\t\t\t\tconst input = document.querySelector(\"input[type=text]\")\n\t\t\t\tinput.value = input.value + input.value.length\n\t\t\t\tinput.dispatchEvent(new Event(\"input\", {bubbles: true}))\n\t\t\t}\n\t\t}\n\t</script>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "<script>\n\t\twindow.hooks.JsUpload = {\n\t\t\tmounted() {\n\t\t\t\tthis.el.addEventListener(\"click\", () => {\n\t\t\t\t\tconst fillBefore = \"before\" in this.el.dataset\n\t\t\t\t\tif (fillBefore) this.fill_input()\n\t\t\t\t\tthis.js_upload()\n\t\t\t\t\tif (!fillBefore) this.fill_input()\n\t\t\t\t})\n\t\t\t},\n\t\t\tjs_upload() {\n\t\t\t\tconst content = \"x\".repeat(1024).repeat(1024)\n\t\t\t\tconst file = new File([content], \"1mb_of_x.txt\", {type: \"text/plain\"})\n\t\t\t\tconst input = document.querySelector(\"input[type=file]\")\n\t\t\t\tthis.uploadTo(input.form, input.name, [file])\n\t\t\t},\n\t\t\tfill_input() {\n\t\t\t\tconst input = document.querySelector(\"input[type=text]\")\n\t\t\t\tinput.value = input.value + input.value.length\n\t\t\t\tinput.dispatchEvent(new Event(\"input\", {bubbles: true}))\n\t\t\t}\n\t\t}\n\t</script>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -511,21 +521,21 @@ func issue3647Page(v *issue3647) templ.Component {
 			templ_7745c5c3_Var20 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "<form phx-change=\"validate-user\" id=\"user-form\"><input id=\"user_name\" name=\"user[name]\" value=\"")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "<form phx-change=\"validate-user\" id=\"user-form\"><input id=\"user_name\" name=\"user[name]\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var21 string
 		templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(v.name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 158, Col: 56}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 159, Col: 56}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "\" type=\"text\"> <button id=\"x\" type=\"button\" phx-hook=\"JsUpload\">Upload then Input</button> <button id=\"y\" type=\"button\" phx-hook=\"JsUpload\" data-before>Input then Upload</button>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "\" type=\"text\"> <button id=\"x\" type=\"button\" phx-hook=\"JsUpload\">Upload then Input</button> <button id=\"y\" type=\"button\" phx-hook=\"JsUpload\" data-before>Input then Upload</button>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -535,145 +545,145 @@ func issue3647Page(v *issue3647) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "</form><form id=\"auto-form\" phx-change=\"validate\"></form><section class=\"pending-uploads\" phx-drop-target=\"")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "</form><form id=\"auto-form\" phx-change=\"validate\"></form><section class=\"pending-uploads\" phx-drop-target=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var22 string
 		templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(v.avatar.Ref)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 164, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 165, Col: 64}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "\" style=\"min-height: 100%;\"><h3>Pending Uploads (")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, "\" style=\"min-height: 100%;\"><h3>Pending Uploads (")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var23 string
 		templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(len(v.avatar.Entries)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 165, Col: 60}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 166, Col: 60}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, ")</h3>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, ")</h3>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, e := range v.avatar.Entries {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, "<div><progress value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "<div><progress value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var24 string
 			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 168, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 169, Col: 46}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "\" max=\"100\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, "\" max=\"100\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var25 string
 			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 168, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 169, Col: 85}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, "%</progress><div>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, "%</progress><div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var26 string
 			templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(e.UUID)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 170, Col: 13}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 171, Col: 13}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, "<br><a href=\"#\" phx-click=\"cancel-upload\" phx-value-ref=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, "<br><a href=\"#\" phx-click=\"cancel-upload\" phx-value-ref=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var27 string
 			templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(e.Ref)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 172, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 173, Col: 64}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, "\" class=\"upload-entry__cancel\">Cancel Upload</a></div></div>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "\" class=\"upload-entry__cancel\">Cancel Upload</a></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "</section><ul>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 50, "</section><ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, f := range v.files {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 50, "<li><a href=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 51, "<li><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var28 templ.SafeURL
 			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(f))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 179, Col: 33}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 180, Col: 33}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 51, "\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 52, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var29 string
 			templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(path.Base(f))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 179, Col: 50}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 180, Col: 50}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 52, "</a></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 53, "</a></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 53, "</ul>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 54, "</ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -704,7 +714,7 @@ func issue4078Page(v *issue4078) templ.Component {
 			templ_7745c5c3_Var30 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 54, "<form id=\"upload-form\" phx-change=\"validate\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 55, "<form id=\"upload-form\" phx-change=\"validate\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -714,28 +724,28 @@ func issue4078Page(v *issue4078) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 55, "</form><button id=\"toggle-disabled\" type=\"button\" phx-click=\"toggle-disabled\">Toggle Disabled</button> <button id=\"toggle-class\" type=\"button\" phx-click=\"toggle-class\">Toggle Class</button> ")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 56, "</form><button id=\"toggle-disabled\" type=\"button\" phx-click=\"toggle-disabled\">Toggle Disabled</button> <button id=\"toggle-class\" type=\"button\" phx-click=\"toggle-class\">Toggle Class</button> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, e := range v.avatar.Entries {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 56, "<article class=\"upload-entry\"><span class=\"entry-name\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 57, "<article class=\"upload-entry\"><span class=\"entry-name\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var31 string
 			templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(e.ClientName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 192, Col: 42}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/uploads.templ`, Line: 193, Col: 42}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 57, "</span></article>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 58, "</span></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
