@@ -520,26 +520,19 @@ func (u *uploadFile) removeLocked() bool {
 func FileInput(u *Upload, attrs templ.Attributes) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		var b strings.Builder
-		attr := func(name, value string) {
-			b.WriteByte(' ')
-			b.WriteString(name)
-			b.WriteString(`="`)
-			b.WriteString(html.EscapeString(value))
-			b.WriteByte('"')
-		}
 		b.WriteString(`<input type="file"`)
-		attr("id", u.Ref)
-		attr("name", u.Name)
+		writeAttr(&b, "id", u.Ref)
+		writeAttr(&b, "name", u.Name)
 		if a := u.Accept(); a != "" {
-			attr("accept", a)
+			writeAttr(&b, "accept", a)
 		}
-		attr("data-phx-hook", "Phoenix.LiveFileUpload")
-		attr("data-phx-upload-ref", u.Ref)
-		attr("data-phx-active-refs", u.refs(func(*UploadEntry) bool { return true }))
-		attr("data-phx-done-refs", u.refs(func(e *UploadEntry) bool { return e.Done }))
-		attr("data-phx-preflighted-refs", u.refs(func(e *UploadEntry) bool { return e.Preflighted }))
+		writeAttr(&b, "data-phx-hook", "Phoenix.LiveFileUpload")
+		writeAttr(&b, "data-phx-upload-ref", u.Ref)
+		writeAttr(&b, "data-phx-active-refs", u.refs(func(*UploadEntry) bool { return true }))
+		writeAttr(&b, "data-phx-done-refs", u.refs(func(e *UploadEntry) bool { return e.Done }))
+		writeAttr(&b, "data-phx-preflighted-refs", u.refs(func(e *UploadEntry) bool { return e.Preflighted }))
 		if len(u.errors) > 0 {
-			attr("data-phx-error-refs", u.errorRefs())
+			writeAttr(&b, "data-phx-error-refs", u.errorRefs())
 		}
 		if u.cfg.AutoUpload {
 			b.WriteString(" data-phx-auto-upload")
@@ -547,24 +540,62 @@ func FileInput(u *Upload, attrs templ.Attributes) templ.Component {
 		if u.cfg.MaxEntries > 1 {
 			b.WriteString(" multiple")
 		}
-		keys := make([]string, 0, len(attrs))
-		for k := range attrs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			switch v := attrs[k].(type) {
-			case bool:
-				if v {
-					b.WriteByte(' ')
-					b.WriteString(html.EscapeString(k))
-				}
-			default:
-				attr(html.EscapeString(k), fmt.Sprint(v))
-			}
-		}
+		writeAttrs(&b, attrs)
 		b.WriteString(">")
 		_, err := io.WriteString(w, b.String())
 		return err
 	})
+}
+
+// ImgPreview renders an <img> that shows entry e of u before it is
+// uploaded, as Phoenix's live_img_preview: the client's LiveImgPreview
+// hook reads the file from the input named by data-phx-upload-ref and
+// sets the image's src, so the server must leave the element alone
+// (data-phx-update="ignore"). Its id is "phx-preview-<entry ref>" unless
+// attrs gives one (to preview an entry twice on a page).
+func ImgPreview(u *Upload, e *UploadEntry, attrs templ.Attributes) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b strings.Builder
+		b.WriteString("<img")
+		if _, ok := attrs["id"]; !ok {
+			writeAttr(&b, "id", "phx-preview-"+e.Ref)
+		}
+		writeAttr(&b, "data-phx-upload-ref", u.Ref)
+		writeAttr(&b, "data-phx-entry-ref", e.Ref)
+		writeAttr(&b, "data-phx-hook", "Phoenix.LiveImgPreview")
+		writeAttr(&b, "data-phx-update", "ignore")
+		writeAttrs(&b, attrs)
+		b.WriteString(">")
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+}
+
+func writeAttr(b *strings.Builder, name, value string) {
+	b.WriteByte(' ')
+	b.WriteString(name)
+	b.WriteString(`="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteByte('"')
+}
+
+// writeAttrs writes attrs sorted by name (a stable render, so diffs stay
+// small); true booleans are bare attributes, false ones are left out.
+func writeAttrs(b *strings.Builder, attrs templ.Attributes) {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch v := attrs[k].(type) {
+		case bool:
+			if v {
+				b.WriteByte(' ')
+				b.WriteString(html.EscapeString(k))
+			}
+		default:
+			writeAttr(b, html.EscapeString(k), fmt.Sprint(v))
+		}
+	}
 }

@@ -523,3 +523,85 @@ func TestAllowUploadConfigErrors(t *testing.T) {
 		t.Fatalf("bad accept not reported: %s", p.ViewHTML())
 	}
 }
+
+// previewView renders an image preview per entry, and its file input
+// with a disabled flag and a class the "toggle" event flips.
+type previewView struct {
+	up       *live.Upload
+	disabled bool
+}
+
+func (v *previewView) Mount(s *live.Socket, _ live.Params) error {
+	v.disabled = true
+	var err error
+	v.up, err = s.AllowUpload("pics", live.UploadConfig{MaxEntries: 2, Accept: []string{"image/*"}})
+	return err
+}
+
+func (v *previewView) HandleEvent(_ *live.Socket, e live.Event) error {
+	if e.Name == "toggle" {
+		v.disabled = !v.disabled
+	}
+	return nil
+}
+
+func (v *previewView) Render() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		class := "on"
+		if v.disabled {
+			class = "off"
+		}
+		if _, err := io.WriteString(w, `<form id="f" phx-change="validate">`); err != nil {
+			return err
+		}
+		if err := live.FileInput(v.up, templ.Attributes{"disabled": v.disabled, "class": class}).Render(ctx, w); err != nil {
+			return err
+		}
+		for i, e := range v.up.Entries {
+			attrs := templ.Attributes{"class": "preview"}
+			if i == 1 {
+				attrs["id"] = "second"
+			}
+			if err := live.ImgPreview(v.up, e, attrs).Render(ctx, w); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, `</form><button id="t" phx-click="toggle">toggle</button>`)
+		return err
+	})
+}
+
+// TestImgPreview: each entry gets an <img> the client's LiveImgPreview
+// hook fills (upload and entry refs, ignored by patches), and the file
+// input's own attributes (disabled, class) follow the view's state.
+func TestImgPreview(t *testing.T) {
+	env := livetest.New(t, func(e *live.Engine, mux *http.ServeMux) {
+		e.Session("t").Handle(mux, "GET /p", "t.p", func() live.View { return &previewView{} })
+	})
+	v := env.Live("/p")
+	if !v.Has("input[type=file][disabled].off") || v.Count("img") != 0 {
+		t.Fatalf("initial input: %s", v.HTML())
+	}
+	sel, err := v.SelectFiles("pics", livetest.File{Name: "a.png", Type: "image/png", Data: []byte("png")},
+		livetest.File{Name: "b.png", Type: "image/png", Data: []byte("png2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := v.Attrs("input[type=file]", "data-phx-upload-ref")[0]
+	img := "#phx-preview-" + sel.Refs[0]
+	for attr, want := range map[string]string{"data-phx-upload-ref": ref, "data-phx-entry-ref": sel.Refs[0],
+		"data-phx-hook": "Phoenix.LiveImgPreview", "data-phx-update": "ignore", "class": "preview"} {
+		if got := v.Attrs(img, attr); len(got) != 1 || got[0] != want {
+			t.Errorf("%s %s = %v, want %q: %s", img, attr, got, want, v.HTML())
+		}
+	}
+	if got := v.Attrs("#second", "data-phx-entry-ref"); len(got) != 1 || got[0] != sel.Refs[1] || v.Count("img") != 2 {
+		t.Errorf("second preview with its own id: %s", v.HTML())
+	}
+	if err := v.Click("#t"); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Has("input[type=file].on") || v.Has("input[type=file][disabled]") {
+		t.Fatalf("input after toggle: %s", v.Element("input[type=file]"))
+	}
+}

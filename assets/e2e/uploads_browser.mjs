@@ -116,6 +116,10 @@ for (const transport of ["websocket", "longpoll"]) {
       file("big.png", "image/png", big),
     ])
     await p.expectText("#entries-auto li[data-name='big.png'] .entry-error", "File too large")
+    // Its preview: the client's LiveImgPreview hook sets the <img>'s src
+    // to the selected file.
+    await waitFor("big.png's preview src", async () =>
+      ((await p.page.getAttribute("#entries-auto li[data-name='big.png'] img.preview[data-phx-hook='Phoenix.LiveImgPreview']", "src")) || "").startsWith("blob:"))
     want.push(["notes.txt", notes.length, sha(notes)], ["pic.png", pic.length, sha(pic)])
     await expectConsumed(p, want)
     const seen = (await progress(p))["notes.txt"]

@@ -38,6 +38,7 @@ type options struct {
 	MoviesN       int64         // movies: generated movies
 	MoviesSchema  string        // movies: "ours" (our migrations) or "cinegraph" (the real schema's dump)
 	LiveServerBin string        // use this liveserver instead of building cmd/liveserver
+	Upload        uploadOptions // the uploads scenario's sizes
 	Log           io.Writer
 
 	discardProfiles bool // ProfileDir is the temp dir, removed at the end
@@ -48,9 +49,9 @@ type options struct {
 var allScenarios = append(slices.Clone(defaultScenarios), vsPhoenixScenario)
 
 // defaultScenarios run without -scenarios (`make bench`); "movies"
-// (movies.go, ~40 s), "cluster-pubsub" (~16 s) and "lp-forward" (~30 s)
-// included.
-var defaultScenarios = append(append([]string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}, liveScenarios...), "movies", "cluster-pubsub", "lp-forward")
+// (movies.go, ~40 s), "cluster-pubsub" (~16 s), "lp-forward" (~30 s) and
+// "uploads" (uploads.go) included.
+var defaultScenarios = append(append([]string{"ws-mem", "ws-latency", "lp-latency", "lp-mem"}, liveScenarios...), "movies", "cluster-pubsub", "lp-forward", uploadsScenario)
 
 func defaultOptions() options {
 	return options{
@@ -66,6 +67,7 @@ func defaultOptions() options {
 		Concurrency:  200,
 		QuietWait:    15 * time.Second,
 		Live:         defaultLiveOptions(),
+		Upload:       defaultUploadOptions(),
 		Log:          io.Discard,
 	}
 }
@@ -77,6 +79,7 @@ func (o *options) quick() {
 	o.Duration, o.Warmup = time.Second, 200*time.Millisecond
 	o.QuietWait = 0
 	o.Live.quick()
+	o.Upload.quick()
 }
 
 // Targets.

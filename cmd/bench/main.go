@@ -7,8 +7,9 @@
 //	c. lp-latency  the same over 1,000 LongPoll sessions, at 5,000 and 2,000 msgs/s
 //	d. lp-mem      memory per idle LongPoll session (2,000)
 //
-// and, against cmd/liveserver (the live examples), live-bytes, live-mem and
-// live-latency (see live.go). -scenarios vs-phoenix (run alone; `make
+// and, against cmd/liveserver (the live examples), live-bytes, live-mem,
+// live-latency (see live.go) and uploads (upload throughput and RSS under
+// concurrent uploads, uploads.go). -scenarios vs-phoenix (run alone; `make
 // bench-vs-phoenix`) compares cmd/liveserver with real Phoenix LiveView on
 // the same counter page (vsphoenix.go).
 //
@@ -69,6 +70,9 @@ func main() {
 	flag.StringVar(&o.MoviesSchema, "movies-schema", "ours", "movies: ours (our migrations) or cinegraph (the real schema, movies/testdata/cinegraph)")
 	flag.IntVar(&o.Live.LatClients, "live-lat-clients", o.Live.LatClients, "live-latency: counter clients")
 	flag.Float64Var(&o.Live.LatRate, "live-rate", o.Live.LatRate, "live-latency: clicks/s")
+	flag.Int64Var(&o.Upload.Size, "upload-size", o.Upload.Size, "uploads: bytes of the one file uploaded per transport")
+	flag.IntVar(&o.Upload.Clients, "upload-clients", o.Upload.Clients, "uploads: clients uploading at once for the RSS figure")
+	flag.Int64Var(&o.Upload.ConcSize, "upload-concurrent-size", o.Upload.ConcSize, "uploads: bytes each concurrent client uploads")
 	vo := defaultVsOptions()
 	vpSweep := flag.String("vp-sweep", "", "vs-phoenix: run the comparison at each of these sizes (clients = views, e.g. 1000,5000,20000) and chart each figure against them")
 	vpCharts := flag.String("vp-charts", "docs/bench", "vs-phoenix sweep: folder the SVG charts are written to")
@@ -133,6 +137,15 @@ func main() {
 		if !set["live-rate"] {
 			o.Live.LatRate = q.Live.LatRate
 		}
+		if !set["upload-size"] {
+			o.Upload.Size = q.Upload.Size
+		}
+		if !set["upload-clients"] {
+			o.Upload.Clients = q.Upload.Clients
+		}
+		if !set["upload-concurrent-size"] {
+			o.Upload.ConcSize = q.Upload.ConcSize
+		}
 	}
 	o.LPRates = nil
 	for _, f := range strings.Split(*lpRates, ",") {
@@ -188,11 +201,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	rep, err := run(ctx, withoutClusterPubSub(o), commandLine())
+	rep, err := run(ctx, withoutUploads(withoutClusterPubSub(o)), commandLine())
 	lpf, err := runLPForwardIfAsked(ctx, o, rep, err)
 	cps, err := runClusterPubSubIfAsked(ctx, o, rep, err)
+	ups, err := runUploadsIfAsked(ctx, o, rep, err)
 	if rep != nil {
-		md := rep.markdown() + lpf.markdown() + cps.markdown()
+		md := rep.markdown() + lpf.markdown() + cps.markdown() + ups.markdown()
 		fmt.Print(md)
 		if *out != "" {
 			if werr := os.WriteFile(*out, []byte(md), 0o644); werr != nil {
@@ -202,6 +216,7 @@ func main() {
 		if *jsonOut != "" {
 			data, _ := json.MarshalIndent(lpf.withReport(rep), "", "  ")
 			data = cps.addJSON(data)
+			data = ups.addJSON(data)
 			if werr := os.WriteFile(*jsonOut, data, 0o644); werr != nil {
 				fmt.Fprintln(os.Stderr, "bench:", werr)
 			}

@@ -66,6 +66,11 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/stream/nested-component-reset", "stream.nested-component-reset", func() live.View { return &streamNestedComponentResetLive{} })
 	view("/stream/inside-for", "stream.inside-for", func() live.View { return &streamInsideForLive{} })
 	view("/healthy/{category}", "healthy", func() live.View { return &healthyLive{} })
+	view("/upload", "upload", func() live.View { return &uploadLive{} })
+	view("/issues/2965", "issue2965", func() live.View { return &issue2965{} })
+	view("/issues/3647", "issue3647", func() live.View { return &issue3647{} })
+	view("/issues/4078", "issue4078", func() live.View { return &issue4078{} })
+	mux.HandleFunc("GET /tmp/lvupload/{name}", serveUploaded)
 	registerNavigation(e, mux)
 	mux.HandleFunc("POST /submit", submit)
 	// No icon, and no 404 for the browser's request of one either: specs
@@ -90,6 +95,8 @@ var postScripts = map[string]templ.Component{
 // before the LiveSocket connects (upstream's pre_script assign), by path.
 var preScripts = map[string]templ.Component{
 	"/issues/3651": issue3651Pre(),
+	"/issues/2965": issue2965Pre(),
+	"/issues/3647": issue3647Pre(),
 }
 
 // submit answers a form post with its fields as JSON, as the suite's

@@ -2,7 +2,7 @@
 // /examples/grid, …) exactly as cmd/server registers them, without the
 // movies pages or a database, for the live benchmarks (cmd/bench).
 //
-//	liveserver [-addr 127.0.0.1:0] [-line 1.2] [-pprof] [-log-level warn]
+//	liveserver [-addr 127.0.0.1:0] [-line 1.2] [-pprof] [-log-level warn] [-upload-dir DIR]
 //
 // It listens on loopback only, with the socket origin check OFF, and adds:
 //
@@ -40,6 +40,7 @@ func main() {
 	withPprof := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/")
 	memRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0 keeps the default, 512 KiB)")
 	level := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	uploadDir := flag.String("upload-dir", "", "temporary files of live uploads (default: the system's temp dir)")
 	flag.Parse()
 
 	var lvl slog.Level
@@ -51,13 +52,13 @@ func main() {
 	if *memRate > 0 {
 		runtime.MemProfileRate = *memRate
 	}
-	if err := run(*addr, *line, *withPprof, log); err != nil {
+	if err := run(*addr, *line, *uploadDir, *withPprof, log); err != nil {
 		log.Error("liveserver failed", "error", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, line string, withPprof bool, log *slog.Logger) error {
+func run(addr, line, uploadDir string, withPprof bool, log *slog.Logger) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
@@ -69,7 +70,7 @@ func run(addr, line string, withPprof bool, log *slog.Logger) error {
 	secret := make([]byte, 48)
 	_, _ = rand.Read(secret)
 	st, err := app.New(app.Config{
-		Addr: addr, SecretKeyBase: secret, CheckOrigin: "false", ClientLine: line,
+		Addr: addr, SecretKeyBase: secret, CheckOrigin: "false", ClientLine: line, UploadDir: uploadDir,
 	}, log, views.Layout)
 	if err != nil {
 		return err

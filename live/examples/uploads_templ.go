@@ -12,6 +12,7 @@ import templlive_tree "github.com/cortex-cinegraph/golive/live/tree"
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/cortex-cinegraph/golive/live"
 )
@@ -52,7 +53,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(v.auto.Ref)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 15, Col: 71}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 16, Col: 71}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
@@ -66,7 +67,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(v.auto.Ref)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 16, Col: 27}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 17, Col: 27}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
@@ -80,7 +81,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 		var templ_7745c5c3_Var4 string
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.auto.MaxEntries()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 16, Col: 71}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 17, Col: 71}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
@@ -94,7 +95,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 		var templ_7745c5c3_Var5 string
 		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(v.auto.MaxFileSize(), 10))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 16, Col: 140}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 17, Col: 140}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
@@ -167,7 +168,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs("consumed-" + strconv.Itoa(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 41, Col: 42}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 42}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
@@ -181,7 +182,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(c.Field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 41, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 65}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
@@ -195,7 +196,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 41, Col: 86}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 86}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
@@ -209,7 +210,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(c.Size, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 41, Col: 130}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 130}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
@@ -223,7 +224,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(c.SHA256)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 41, Col: 155}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 155}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
@@ -237,7 +238,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(c.Field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 14}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 43, Col: 14}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
@@ -251,7 +252,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 26}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 43, Col: 26}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
@@ -265,7 +266,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(c.Size, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 43, Col: 61}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
@@ -279,7 +280,7 @@ func uploadsPage(v *UploadsDemo) templ.Component {
 			var templ_7745c5c3_Var14 string
 			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(c.SHA256)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 42, Col: 95}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 43, Col: 95}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
@@ -332,7 +333,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var16 string
 			templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs("errors-" + u.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 51, Col: 28}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 52, Col: 28}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
@@ -346,7 +347,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var17 string
 			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(errorsText(errs))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 51, Col: 83}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 52, Col: 83}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
@@ -366,7 +367,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 		var templ_7745c5c3_Var18 string
 		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs("entries-" + u.Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 53, Col: 29}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 54, Col: 29}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
@@ -387,7 +388,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var19 string
 			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(entryID(u, e))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 55, Col: 25}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 56, Col: 25}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
@@ -401,7 +402,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var20 string
 			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(e.ClientName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 55, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 56, Col: 52}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
@@ -415,7 +416,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var21 string
 			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 55, Col: 95}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 56, Col: 95}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
@@ -429,7 +430,7 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatBool(e.Done))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 55, Col: 136}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 56, Col: 136}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
@@ -443,102 +444,116 @@ func uploadEntries(u *live.Upload) templ.Component {
 			var templ_7745c5c3_Var23 string
 			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(e.ClientName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 56, Col: 37}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 57, Col: 37}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 31, "</span> <progress value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 31, "</span> ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if strings.HasPrefix(e.ClientType, "image/") {
+				templlive_rec.Open(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = live.ImgPreview(u, e, templ.Attributes{"class": "preview", "alt": "", "width": "48"}).Render(ctx, templ_7745c5c3_Buffer)
+				templlive_rec.Close(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "<progress value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var24 string
 			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 57, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 61, Col: 46}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "\" max=\"100\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "\" max=\"100\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var25 string
 			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(e.Progress))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 57, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 61, Col: 85}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "%</progress> ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "%</progress> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			if errs := u.EntryErrors(e); len(errs) > 0 {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "<span class=\"entry-error\" role=\"alert\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "<span class=\"entry-error\" role=\"alert\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var26 string
 				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(errorsText(errs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 59, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 63, Col: 62}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "</span> ")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "</span> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "<button type=\"button\" class=\"cancel\" phx-click=\"cancel-upload\" phx-value-field=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "<button type=\"button\" class=\"cancel\" phx-click=\"cancel-upload\" phx-value-field=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var27 string
 			templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(u.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 61, Col: 91}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 65, Col: 91}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "\" phx-value-ref=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "\" phx-value-ref=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var28 string
 			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(e.Ref)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 61, Col: 115}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 65, Col: 115}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "\" aria-label=\"cancel\">&times;</button></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "\" aria-label=\"cancel\">&times;</button></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "</ul>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "</ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -575,7 +590,7 @@ func bigUploadPage(v *BigUploadDemo) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "<h1>Big upload</h1><form id=\"big-form\" phx-change=\"validate\" phx-submit=\"save\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "<h1>Big upload</h1><form id=\"big-form\" phx-change=\"validate\" phx-submit=\"save\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -591,104 +606,104 @@ func bigUploadPage(v *BigUploadDemo) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "<button id=\"big-save\" type=\"submit\">Upload</button></form><ul id=\"consumed\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "<button id=\"big-save\" type=\"submit\">Upload</button></form><ul id=\"consumed\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for i, c := range v.consumed {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "<li id=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, "<li id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var30 string
 			templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs("consumed-" + strconv.Itoa(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 41}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, "\" data-size=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, "\" data-size=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var31 string
 			templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(c.Size, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 85}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, "\" data-sha256=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "\" data-sha256=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var32 string
 			templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(c.SHA256)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 110}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 110}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var33 string
 			templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 121}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 121}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, ", ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, ", ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var34 string
 			templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(c.Size, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 156}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 156}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, " bytes, SHA-256 <code>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, " bytes, SHA-256 <code>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var35 string
 			templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(c.SHA256)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 77, Col: 190}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `live/examples/uploads.templ`, Line: 81, Col: 190}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, "</code></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "</code></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "</ul>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 50, "</ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
