@@ -361,7 +361,9 @@ func (c *viewChannel) call(f func() error) (err error) {
 			c.e.log.Error("live view panicked", "view", c.rt.name, "id", c.s.id, "panic", fmt.Sprint(v),
 				"stack", string(debug.Stack()))
 			if c.joined {
-				panic(v)
+				// Logged here with the view's name: the transport
+				// crashes the channel without a second line.
+				panic(transport.LoggedPanic{Value: v})
 			}
 			err = &PanicError{Value: v}
 		}

@@ -67,6 +67,12 @@ type PanicError struct {
 
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
+// LoggedPanic is what a handler re-panics with after it has logged a
+// panic itself, with what only it knows (a live view's name, say): the
+// channel crashes as for any panic, but the transport does not log it a
+// second time. Value is the original panic value.
+type LoggedPanic struct{ Value any }
+
 // Router maps topic patterns to channel handlers. A pattern is an exact topic
 // ("room:lobby") or a prefix ending in "*" ("room:*"), as in Phoenix.
 type Router struct {
@@ -200,6 +206,10 @@ func (c *Channel) run() {
 func (c *Channel) safely(f func()) {
 	defer func() {
 		if v := recover(); v != nil {
+			if lp, ok := v.(LoggedPanic); ok {
+				c.crash(&PanicError{Value: lp.Value})
+				return
+			}
 			perr := &PanicError{Value: v, Stack: debug.Stack()}
 			c.Socket.srv.log.Error("channel callback panicked",
 				"socket", c.Socket.ID, "topic", c.Topic, "panic", fmt.Sprint(v), "stack", string(perr.Stack))

@@ -177,6 +177,26 @@ func TestWSJoinCrash(t *testing.T) {
 	c.join("echo:c", "6")
 }
 
+// A handler that logged its panic itself re-panics with LoggedPanic: the
+// channel crashes the same way, with no second log line.
+func TestWSHandleInLoggedPanic(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.dial("")
+	a.join("echo:1", "3")
+	a.send(`["3","6","echo:1","crash-logged",{}]`)
+	a.expect(`["3","3","echo:1","phx_error",{"reason":"channel_crash"}]`)
+	recs := e.terms.wait(t, "echo:1", 1)
+	var perr *transport.PanicError
+	if !errors.As(recs[0].reason, &perr) || fmt.Sprint(perr.Value) != "echo: crash requested, already logged" {
+		t.Errorf("Terminate reason = %v, want a *PanicError with the original value", recs[0].reason)
+	}
+	if n := len(e.logs.lines("panicked")); n != 0 {
+		t.Errorf("a handler-logged panic logged again by the transport:\n%s", e.logs.String())
+	}
+	a.join("echo:1", "10")
+	a.ping("echo:1", "10", "11")
+}
+
 func TestWSHandleInCrash(t *testing.T) {
 	e := newEnv(t, nil)
 	a := e.dial("")

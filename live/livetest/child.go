@@ -29,6 +29,22 @@ func (v *View) Child(id string) (*View, error) {
 	return c, c.joinChild(sticky)
 }
 
+// JoinChild joins topic "lv:"+id on v's socket as a nested child of v
+// with the given session token instead of one v rendered: for tests of
+// what the server does with tokens that are forged, taken from another
+// page or socket, or name a child view it does not know. A refused join
+// returns a *JoinError with the server's reason.
+func (v *View) JoinChild(id, session string) (*View, error) {
+	v.t.Helper()
+	v.ready(fmt.Sprintf("JoinChild(%q)", id))
+	c := &View{
+		env: v.env, t: v.t, conn: v.conn, hub: v.hub, parent: v,
+		id: id, topic: "lv:" + id, session: session,
+		csrf: v.csrf, track: v.track, url: v.url, csrfResult: v.csrfResult,
+	}
+	return c, c.joinChild(false)
+}
+
 // joinChild joins a child's topic as the client does: no url (children
 // are not mounted at the router), the sticky flag, the tokens.
 func (v *View) joinChild(sticky bool) error {

@@ -273,6 +273,13 @@ func (p *Page) Text(selector string) string {
 	return textOf(p.doc().one("Text", selector))
 }
 
+// Attrs are the values of attribute name on the page's elements matching
+// selector, in document order.
+func (p *Page) Attrs(selector, name string) []string {
+	p.t.Helper()
+	return p.doc().attrs(selector, name)
+}
+
 // Title is the page's <title>.
 func (p *Page) Title() string {
 	p.t.Helper()

@@ -48,6 +48,7 @@ func (c *Channel) Join(ch *transport.Channel, payload json.RawMessage) transport
 //   - "shout": broadcast "shout" with the payload to the topic, no reply
 //   - "later": after payload.ms milliseconds, push "later" with the payload
 //   - "crash": panic
+//   - "crash-logged": panic with transport.LoggedPanic (logged by the handler)
 //   - "close": the server closes the channel
 //   - "binary": a binary push echoing the payload bytes (WebSocket only)
 //   - anything else: reply error {"reason":"unknown event"}
@@ -77,6 +78,8 @@ func (c *Channel) HandleIn(ch *transport.Channel, msg transport.Message) *transp
 		r = transport.OK(nil)
 	case "crash":
 		panic("echo: crash requested")
+	case "crash-logged":
+		panic(transport.LoggedPanic{Value: "echo: crash requested, already logged"})
 	case "close":
 		ch.Close()
 		return nil
