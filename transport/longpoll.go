@@ -30,7 +30,8 @@ type lpSession struct {
 	sock  *Socket
 
 	mu      sync.Mutex
-	waiter  chan struct{} // closed to end the current poll when a newer one arrives
+	waiter  chan struct{} // closed to end the current held poll when a newer one arrives
+	parked  *parkedConn   // the current poll when it is parked (park.go)
 	polls   int           // polls in flight
 	expiry  *time.Timer
 	postMu  sync.Mutex // keeps frames of successive POSTs in order
@@ -207,10 +208,11 @@ var errLPExpired = errors.New("longpoll session expired: no poll within the expi
 // poll on the same token ends this one, so frames are never split between
 // two responses.
 func (s *Server) lpPoll(w http.ResponseWriter, r *http.Request, sess *lpSession) {
-	sess.mu.Lock()
-	if sess.waiter != nil {
-		close(sess.waiter)
+	if !sess.sock.out.pending() && s.parkPoll(w, r, sess) {
+		return
 	}
+	sess.mu.Lock()
+	sess.supersedeLocked()
 	mine := make(chan struct{})
 	sess.waiter = mine
 	sess.polls++
@@ -274,6 +276,12 @@ func (s *Server) lpPoll(w http.ResponseWriter, r *http.Request, sess *lpSession)
 }
 
 func (s *Server) writePoll(w http.ResponseWriter, status int, token string, frames []outFrame) {
+	w.Write(pollBody(status, token, frames))
+}
+
+// pollBody is a poll's answer: the protocol status, the session token and
+// the frames as JSON strings.
+func pollBody(status int, token string, frames []outFrame) []byte {
 	size := 64 + len(token)
 	for _, f := range frames {
 		size += len(f.data) + len(f.data)/8 + 3
@@ -291,7 +299,7 @@ func (s *Server) writePoll(w http.ResponseWriter, status int, token string, fram
 		buf = appendJSONString(buf, string(f.data))
 	}
 	buf = append(buf, "]}"...)
-	w.Write(buf)
+	return buf
 }
 
 // lpPublish dispatches a POST's frames: ndjson lines (text frames start with
@@ -311,7 +319,7 @@ func (s *Server) lpPublish(w http.ResponseWriter, r *http.Request, sess *lpSessi
 	sock := sess.sock
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
 		s.lpFrame(sock, bytes.TrimSpace(body), false)
-		writeLPStatus(w, 200)
+		s.postOK(w, r)
 		return
 	}
 	lines := 0
@@ -341,7 +349,17 @@ func (s *Server) lpPublish(w http.ResponseWriter, r *http.Request, sess *lpSessi
 		}
 		s.lpFrame(sock, bin[:n], true)
 	}
-	writeLPStatus(w, 200)
+	s.postOK(w, r)
+}
+
+var postOKBody = []byte(`{"status":200}`)
+
+// postOK answers a POST whose frames were taken, parking its connection
+// until the client's next POST when it can.
+func (s *Server) postOK(w http.ResponseWriter, r *http.Request) {
+	if !s.respondParked(w, r, postOKBody) {
+		w.Write(postOKBody)
+	}
 }
 
 func (s *Server) lpFrame(sock *Socket, data []byte, binary bool) {
@@ -364,6 +382,11 @@ func (s *Server) removeLP(sess *lpSession) {
 		sess.expiry.Stop()
 	}
 	sess.expired = true
+	if p := sess.parked; p != nil {
+		// 500 makes the client close and reconnect at once.
+		sess.parked, p.status = nil, 500
+		p.conn.SetReadDeadline(aLongTimeAgo)
+	}
 	sess.mu.Unlock()
 	if had {
 		s.stats.LongPollSessions.Add(-1)

@@ -68,6 +68,9 @@ func (o *outbox) push(data []byte, binary bool) error {
 		case o.wake <- struct{}{}:
 		default:
 		}
+		if lp := o.sock.lp; lp != nil {
+			lp.poke()
+		}
 		return nil
 	}
 	start := !o.writing
@@ -77,6 +80,13 @@ func (o *outbox) push(data []byte, binary bool) error {
 		go o.drain()
 	}
 	return nil
+}
+
+// pending reports whether frames are queued.
+func (o *outbox) pending() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.frames) > 0
 }
 
 // take removes and returns everything queued.

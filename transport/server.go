@@ -147,6 +147,8 @@ type Server struct {
 	liveChannels atomic.Int64
 
 	peerTransport *http.Transport // forwarded LongPoll requests (clusters)
+
+	park atomic.Pointer[Listener] // set by [Server.Listener]: LongPoll parks connections
 }
 
 // Stats are live counters, read with [Server.Stats].
@@ -162,13 +164,14 @@ type Stats struct {
 	MalformedFrames  atomic.Int64
 	Forwarded        atomic.Int64 // LongPoll requests forwarded to the node holding the session
 	ForwardFailures  atomic.Int64 // … whose node was unknown or unreachable
+	ParkedConns      atomic.Int64 // LongPoll connections parked off net/http (park.go)
 }
 
 // StatsSnapshot is a copy of [Stats].
 type StatsSnapshot struct {
 	WebSockets, LongPollSessions, Channels, Refused, CSRFFailures int64
 	FramesIn, FramesOut, SlowConsumers, MalformedFrames           int64
-	Forwarded, ForwardFailures                                    int64
+	Forwarded, ForwardFailures, ParkedConns                       int64
 }
 
 // NewServer returns a socket server.
@@ -203,7 +206,7 @@ func (s *Server) Stats() StatsSnapshot {
 		WebSockets: st.WebSockets.Load(), LongPollSessions: st.LongPollSessions.Load(), Channels: st.Channels.Load(),
 		Refused: st.Refused.Load(), CSRFFailures: st.CSRFFailures.Load(), FramesIn: st.FramesIn.Load(),
 		FramesOut: st.FramesOut.Load(), SlowConsumers: st.SlowConsumers.Load(), MalformedFrames: st.MalformedFrames.Load(),
-		Forwarded: st.Forwarded.Load(), ForwardFailures: st.ForwardFailures.Load(),
+		Forwarded: st.Forwarded.Load(), ForwardFailures: st.ForwardFailures.Load(), ParkedConns: st.ParkedConns.Load(),
 	}
 }
 

@@ -183,6 +183,7 @@ type testEnv struct {
 	ts    *httptest.Server
 	logs  *logBuffer
 	terms *terminations
+	held  bool // LongPoll without parking
 
 	release     chan struct{} // closed to unblock testChannel "block"/blockTerminate
 	blocked     chan struct{} // receives when a "block" event starts waiting
@@ -201,8 +202,21 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef-longpoll-test-secret")
 // during the test is still running.
 func newEnv(t testing.TB, configure func(*transport.Config)) *testEnv {
 	t.Helper()
+	return newEnvWith(t, configure, false)
+}
+
+// newEnvHeld is newEnv without [transport.Server.Listener]: LongPoll holds
+// each poll on its handler goroutine (a server whose listener is not
+// wrapped, or whose writers cannot be hijacked).
+func newEnvHeld(t testing.TB, configure func(*transport.Config)) *testEnv {
+	t.Helper()
+	return newEnvWith(t, configure, true)
+}
+
+func newEnvWith(t testing.TB, configure func(*transport.Config), held bool) *testEnv {
+	t.Helper()
 	ignore := goleak.IgnoreCurrent()
-	e := &testEnv{t: t, logs: &logBuffer{}, terms: &terminations{}, release: make(chan struct{}), blocked: make(chan struct{}, 16)}
+	e := &testEnv{t: t, held: held, logs: &logBuffer{}, terms: &terminations{}, release: make(chan struct{}), blocked: make(chan struct{}, 16)}
 	// Registered first, so it runs last.
 	t.Cleanup(func() { verifyNoLeaks(t, ignore) })
 
@@ -221,7 +235,12 @@ func newEnv(t testing.TB, configure func(*transport.Config)) *testEnv {
 		configure(&cfg)
 	}
 	e.srv = transport.NewServer(cfg)
-	e.ts = httptest.NewServer(e.srv)
+	e.ts = httptest.NewUnstartedServer(e.srv)
+	if !e.held {
+		// LongPoll parks its connections, as in the binaries.
+		e.ts.Listener = e.srv.Listener(e.ts.Listener)
+	}
+	e.ts.Start()
 	t.Cleanup(func() {
 		e.unblock()
 		e.mu.Lock()

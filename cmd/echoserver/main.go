@@ -53,6 +53,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	withPprof := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/")
+	park := flag.Bool("lp-park", true, "park idle LongPoll connections off net/http (transport.Server.Listener); false holds them as net/http does")
 	memRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate (0 keeps the default, 512 KiB)")
 	level := flag.String("log-level", "info", "log level: debug, info, warn, error")
 	var cl clusterFlags
@@ -70,7 +71,7 @@ func main() {
 	if *memRate > 0 {
 		runtime.MemProfileRate = *memRate
 	}
-	if err := run(*addr, *withPprof, cl, log); err != nil {
+	if err := run(*addr, *withPprof, *park, cl, log); err != nil {
 		log.Error("echoserver failed", "error", err)
 		os.Exit(1)
 	}
@@ -115,7 +116,7 @@ func (p *staticPeers) Set(v string) error {
 	return nil
 }
 
-func run(addr string, withPprof bool, cl clusterFlags, log *slog.Logger) error {
+func run(addr string, withPprof, park bool, cl clusterFlags, log *slog.Logger) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
@@ -165,6 +166,9 @@ func run(addr string, withPprof bool, cl clusterFlags, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
+	}
+	if park {
+		ln = srv.Listener(ln)
 	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("listening on %s\n", ln.Addr())

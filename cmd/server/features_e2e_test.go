@@ -351,7 +351,7 @@ type featHarness struct {
 
 func newFeatHarness(t *testing.T, line string, opts ...func(*app.Config)) *featHarness {
 	h := &featHarness{st: featStack(t, line, opts...), reqs: map[string]map[string]int{}, samples: map[string][]transport.StatsSnapshot{}}
-	h.srv = e2e.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.srv = e2e.NewServerWith(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tr, ok := strings.CutPrefix(r.URL.Path, "/live/"); ok {
 			h.mu.Lock()
 			if h.run != "" {
@@ -360,7 +360,7 @@ func newFeatHarness(t *testing.T, line string, opts ...func(*app.Config)) *featH
 			h.mu.Unlock()
 		}
 		h.st.Mux.ServeHTTP(w, r)
-	}))
+	}), h.st.Listener)
 	// Runs before the server stops (cleanups run last-in first-out).
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -118,7 +118,7 @@ func newMoviesHarnessWith(t *testing.T, cfg app.Config, wrap func(st *app.Stack,
 	if wrap != nil {
 		handler = wrap(st, handler)
 	}
-	h.srv = e2e.NewServer(t, handler)
+	h.srv = e2e.NewServerWith(t, handler, st.Listener)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -76,7 +76,8 @@ func PhoenixPage(title, script string) http.Handler {
 // cleanup stops it.
 type Server struct {
 	handler http.Handler
-	addr    string // 127.0.0.1:port, fixed by the first listen
+	addr    string                          // 127.0.0.1:port, fixed by the first listen
+	wrap    func(net.Listener) net.Listener // e.g. the socket server's Listener
 
 	mu    sync.Mutex
 	hs    *http.Server
@@ -86,7 +87,15 @@ type Server struct {
 // NewServer starts h on 127.0.0.1 on a free port.
 func NewServer(t testing.TB, h http.Handler) *Server {
 	t.Helper()
-	s := &Server{handler: h}
+	return NewServerWith(t, h, nil)
+}
+
+// NewServerWith is NewServer with each listener (the first, and after a
+// restart) wrapped by wrap, as the binaries wrap theirs with the socket
+// server's Listener so LongPoll parks its connections.
+func NewServerWith(t testing.TB, h http.Handler, wrap func(net.Listener) net.Listener) *Server {
+	t.Helper()
+	s := &Server{handler: h, wrap: wrap}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +120,9 @@ func (s *Server) Port() int {
 func (s *Server) URL() string { return "http://" + s.addr }
 
 func (s *Server) serve(ln net.Listener) {
+	if s.wrap != nil {
+		ln = s.wrap(ln)
+	}
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,

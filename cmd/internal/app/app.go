@@ -454,6 +454,11 @@ func (st *Stack) Close() {
 	})
 }
 
+// Listener wraps ln so that the socket server's LongPoll parks idle
+// connections off net/http (transport.Server.Listener); ServeListener
+// does it itself.
+func (st *Stack) Listener(ln net.Listener) net.Listener { return st.Socket.Listener(ln) }
+
 // Serve listens and serves until SIGINT/SIGTERM, then drains: sockets are
 // told to reconnect and HTTP requests finish within the deadline.
 func (st *Stack) Serve(ctx context.Context, h http.Handler) error {
@@ -472,6 +477,7 @@ func (st *Stack) Serve(ctx context.Context, h http.Handler) error {
 // PubSub. The whole stop is bounded by DrainPeriod plus 10 s.
 func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
 	defer st.Close()
+	ln = st.Listener(ln)
 	var fresh newConns
 	srv := &http.Server{
 		Handler: st.Handler(h), ReadHeaderTimeout: 10 * time.Second, ConnState: fresh.track,

@@ -1,0 +1,148 @@
+package transport_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cortex-cinegraph/golive/transport"
+)
+
+// rawLP is a LongPoll client on one raw HTTP/1.1 connection, for what
+// net/http's client does not do: pipelining, and going away mid-poll.
+type rawLP struct {
+	t    *testing.T
+	conn net.Conn
+	br   *bufio.Reader
+	host string
+}
+
+func (e *testEnv) rawLP(t *testing.T) *rawLP {
+	u, _ := url.Parse(e.ts.URL)
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawLP{t: t, conn: c, br: bufio.NewReader(c), host: u.Host}
+}
+
+func (r *rawLP) get(tok string) string {
+	return fmt.Sprintf("GET /live/longpoll?vsn=2.0.0&token=%s HTTP/1.1\r\nHost: %s\r\n\r\n", url.QueryEscape(tok), r.host)
+}
+
+func (r *rawLP) post(tok, body string) string {
+	return fmt.Sprintf("POST /live/longpoll?vsn=2.0.0&token=%s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n%s",
+		url.QueryEscape(tok), r.host, len(body), body)
+}
+
+func (r *rawLP) send(reqs ...string) {
+	r.t.Helper()
+	if _, err := io.WriteString(r.conn, strings.Join(reqs, "")); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *rawLP) read() (*http.Response, string) {
+	r.t.Helper()
+	r.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(r.br, nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// A held poll and the connection between POSTs are parked off net/http,
+// and the exchange is the same: the poll is answered when frames arrive,
+// with the headers net/http would have sent, on a connection that is kept
+// alive and serves the next request.
+func TestLongPollParked(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.lpOpen()
+	rc := e.rawLP(t)
+	rc.send(rc.post(tok, `["1","1","echo:p","phx_join",{}]`))
+	if resp, body := rc.read(); body != `{"status":200}` || resp.Close {
+		t.Fatalf("POST: %s (close %v)", body, resp.Close)
+	}
+	// Between requests the connection waits parked.
+	eventually(t, 2*time.Second, func() bool { return e.srv.Stats().ParkedConns == 1 }, "the POST connection parked")
+	e.lpCollect(tok, 1)
+	// The same connection, given back, carries a poll, which parks.
+	rc.send(rc.get(tok))
+	eventually(t, 2*time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 1 }, "the poll held")
+	e.srv.Broadcast("echo:p", "news", map[string]int{"n": 1})
+	resp, body := rc.read()
+	if body != `{"status":200,"token":"`+tok+`","messages":["[null,null,\"echo:p\",\"news\",{\"n\":1}]"]}` {
+		t.Fatalf("parked poll answered %s", body)
+	}
+	for k, want := range map[string]string{"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"} {
+		if got := resp.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	// Pipelined: a POST and a poll in one write, answered in order.
+	rc.send(rc.post(tok, `["1","2","echo:p","push",{"x":1}]`), rc.get(tok))
+	if _, body := rc.read(); body != `{"status":200}` {
+		t.Fatalf("pipelined POST: %s", body)
+	}
+	if _, body := rc.read(); !strings.Contains(body, `\"pushed\",{\"x\":1}`) {
+		t.Fatalf("pipelined poll: %s", body)
+	}
+}
+
+// A client that goes away during a parked poll loses nothing: the poll
+// ends, and frames wait for the next poll.
+func TestLongPollParkedClientGone(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.lpOpen()
+	if r := e.lpPost(tok, `["1","1","echo:g","phx_join",{}]`); r.raw != `{"status":200}` {
+		t.Fatal(r.raw)
+	}
+	e.lpCollect(tok, 1)
+	rc := e.rawLP(t)
+	rc.send(rc.get(tok))
+	eventually(t, 2*time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 1 }, "the poll held")
+	rc.conn.Close()
+	eventually(t, 2*time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 0 }, "the poll ended with its connection")
+	e.srv.Broadcast("echo:g", "news", map[string]int{"n": 2})
+	if got := e.lpCollect(tok, 1); got[0] != `[null,null,"echo:g","news",{"n":2}]` {
+		t.Fatalf("next poll: %q", got)
+	}
+}
+
+// Without Server.Listener, LongPoll holds polls on their handler
+// goroutines: the same exchange, nothing parked.
+func TestLongPollHeld(t *testing.T) {
+	e := newEnvHeld(t, nil)
+	tok := e.lpOpen()
+	if r := e.lpPost(tok, `["1","1","echo:h","phx_join",{}]`); r.raw != `{"status":200}` {
+		t.Fatal(r.raw)
+	}
+	e.lpCollect(tok, 1)
+	done := make(chan lpResp, 1)
+	go func() { r, _ := e.lpTry(e.lpRequest("GET", "vsn=2.0.0&token="+urlEscape(tok), "", "", nil)); done <- r }()
+	eventually(t, 2*time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 1 }, "the poll held")
+	e.srv.Broadcast("echo:h", "news", map[string]int{"n": 3})
+	select {
+	case r := <-done:
+		if got := r.strings(t); len(got) != 1 || got[0] != `[null,null,"echo:h","news",{"n":3}]` {
+			t.Fatalf("held poll: %s", r.raw)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("held poll not answered")
+	}
+	if n := e.srv.Stats().ParkedConns; n != 0 {
+		t.Fatalf("%d parked connections without the Listener", n)
+	}
+}
