@@ -341,16 +341,27 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 			}
 		})
 	}
+	// Until the server has closed every slow socket (the other views'
+	// count of WebSockets is what is left).
+	var x soakSample
+	var closed bool
+	var took time.Duration
+	var werr error
+	waited := make(chan struct{})
+	go func() {
+		defer close(waited)
+		x, closed, werr = r.srv.waitFor(lctx, so.Fault+so.Settle, func(x soakSample) bool { return x.WS <= s0.WS })
+		took = time.Since(t0)
+	}()
 	during, derr := other.Events(ctx, socketload.LiveTrafficConfig{Event: "inc", Rate: 100, Duration: so.Fault})
-	x, closed, err := r.srv.waitFor(lctx, so.Settle, func(x soakSample) bool { return x.WS <= s0.WS })
-	took := time.Since(t0)
+	<-waited
 	stop()
 	wg.Wait()
 	if derr != nil {
 		return derr
 	}
-	if err != nil && ctx.Err() != nil {
-		return err
+	if werr != nil && ctx.Err() != nil {
+		return werr
 	}
 	n := so.SlowClients
 	left := max(0, x.WS-s0.WS)
@@ -358,11 +369,15 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 		fmt.Sprintf("%d of %d (%d as slow consumers by the queue bound, the rest by the write timeout), %.1f s after they stopped reading; %d events sent to them",
 			n-left, n, x.Slow-s0.Slow, took.Seconds(), sent.Load()),
 		strconv.Itoa(n), closed && left == 0)
+	// The queue holds at most the bound; the Go heap may grow to twice
+	// its live size before the collector runs (GOGC=100), and the slow
+	// views' renders make garbage meanwhile, so RSS is judged against
+	// twice the bound. A queue without bound would pass it in seconds.
 	growth := int64(peak.Load()) - int64(s0.RSS)
 	per := float64(growth) / float64(n)
 	r.check("slow", "server RSS growth per slow socket (peak, sampled every 50 ms)",
-		fmt.Sprintf("%.1f MiB (%.1f MiB for %d)", per/(1<<20), float64(growth)/(1<<20), n),
-		fmt.Sprintf("≤ %s (the transport's per-socket queue bound)", mib(soakTransportBound)), per <= soakTransportBound)
+		fmt.Sprintf("%.1f MiB (%.1f MiB for %d; the per-socket queue bound is %s)", per/(1<<20), float64(growth)/(1<<20), n, mib(soakTransportBound)),
+		fmt.Sprintf("≤ %s (the bound × 2: GC headroom at GOGC=100)", mib(2*soakTransportBound)), per <= 2*soakTransportBound)
 	r.p99Check("slow", before, during, so)
 	return nil
 }
@@ -566,10 +581,12 @@ func soakMalformed(ctx context.Context, r *soakResult, so soakOptions) error {
 		wg.Go(func() {
 			a := &attacker{base: base, hc: &http.Client{Timeout: 5 * time.Second}}
 			defer a.close()
-			perTick := so.MalformedRate / attackers / 100 // every 10 ms
-			due := 0.0
+			// Every 10 ms, whatever is due by the clock: a late tick on a
+			// loaded machine sends more, not fewer.
+			each := so.MalformedRate / attackers
+			t0 := time.Now()
 			for k := 0; pause(lctx, 10*time.Millisecond); {
-				for due += perTick; due >= 1 && lctx.Err() == nil; due-- {
+				for due := int(each * time.Since(t0).Seconds()); k < due && lctx.Err() == nil; {
 					big, err := a.send(lctx, k)
 					k++
 					if err != nil {
@@ -649,7 +666,7 @@ func (a *attacker) send(ctx context.Context, k int) (big bool, err error) {
 	}
 	var frame []byte
 	switch {
-	case k%200 == 199:
+	case k%200 == 100:
 		frame, big = oversizedFrame, true
 	default:
 		frames := []string{
