@@ -115,18 +115,18 @@ type soakSample struct {
 }
 
 type soakResult struct {
-	Command  string        `json:"command"`
-	Started  time.Time     `json:"started"`
-	Seconds  float64       `json:"seconds"`
-	Machine  machine       `json:"machine"`
-	Options  soakOptions   `json:"options"`
-	Baseline soakSample    `json:"baseline"`
-	Samples  []soakSample  `json:"mixed_samples"`
-	Checks   []soakCheck   `json:"checks"`
-	Notes    []string      `json:"notes,omitempty"`
-	Failures []string      `json:"failures,omitempty"` // phases that could not run
-	srv      *soakServer   `json:"-"`
-	mu       sync.Mutex    `json:"-"`
+	Command  string       `json:"command"`
+	Started  time.Time    `json:"started"`
+	Seconds  float64      `json:"seconds"`
+	Machine  machine      `json:"machine"`
+	Options  soakOptions  `json:"options"`
+	Baseline soakSample   `json:"baseline"`
+	Samples  []soakSample `json:"mixed_samples"`
+	Checks   []soakCheck  `json:"checks"`
+	Notes    []string     `json:"notes,omitempty"`
+	Failures []string     `json:"failures,omitempty"` // phases that could not run
+	srv      *soakServer  `json:"-"`
+	mu       sync.Mutex   `json:"-"`
 	logf     func(string, ...any)
 }
 
