@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,9 +33,9 @@ import (
 //     searches — with the server's RSS (/proc/PID/status) and goroutines
 //     (go_goroutines in /metrics) sampled every Sample;
 //  2. cycles: Cycles connect/join/disconnect cycles;
-//  3. slow: clients that stop reading while their grid view keeps
-//     answering them, next to counter views whose p99 is compared with a
-//     run just before;
+//  3. slow: WebSocket clients that stop reading and a LongPoll client
+//     that stops polling, while their grid views keep answering them, next
+//     to counter views whose p99 is compared with a run just before;
 //  4. outage: PostgreSQL stopped for Outage under movies traffic, then
 //     restarted;
 //  5. malformed: MalformedRate bad frames/s (bad JSON, unknown topics,
@@ -123,10 +122,9 @@ type soakResult struct {
 	Baseline soakSample   `json:"baseline"`
 	Samples  []soakSample `json:"mixed_samples"`
 	Checks   []soakCheck  `json:"checks"`
-	Notes    []string     `json:"notes,omitempty"`
 	Failures []string     `json:"failures,omitempty"` // phases that could not run
-	srv      *soakServer  `json:"-"`
-	mu       sync.Mutex   `json:"-"`
+	srv      *soakServer
+	mu       sync.Mutex
 	logf     func(string, ...any)
 }
 
@@ -139,12 +137,6 @@ func (r *soakResult) check(phase, name, measured, target string, met bool) {
 		v = "NOT MET"
 	}
 	r.logf("soak %s: %s: %s (target %s): %s", phase, name, measured, target, v)
-}
-
-func (r *soakResult) note(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
 
 // failed reports whether any check was not met or a phase did not run.
@@ -550,15 +542,6 @@ func (r *soakResult) p99Check(phase string, before, during socketload.LiveTraffi
 	r.check(phase, "other views' failed clicks during the fault",
 		fmt.Sprintf("%d of %d (%s)", during.Errors, during.Sent, during.FirstError), "0", during.Errors == 0 && during.Sent > 0)
 }
-
-func soakErr(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-var errSoakStopped = errors.New("stopped")
 
 // soakTransportBound is the per-socket outbound bound cmd/server runs
 // with (the transport's default; app.New does not change it).

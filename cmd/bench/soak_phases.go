@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,6 +312,12 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 			v.close()
 		}
 	}()
+	// And a dead LongPoll consumer: joined, then no poll ever again.
+	dead, err := lpDeadJoin(ctx, base, "/examples/grid")
+	if err != nil {
+		return fmt.Errorf("dead LongPoll client: %w", err)
+	}
+	defer dead.close()
 
 	lctx, stop := context.WithTimeout(ctx, so.Fault+so.Settle)
 	defer stop()
@@ -350,9 +360,21 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 	waited := make(chan struct{})
 	go func() {
 		defer close(waited)
-		x, closed, werr = r.srv.waitFor(lctx, so.Fault+so.Settle, func(x soakSample) bool { return x.WS <= s0.WS })
+		x, closed, werr = r.srv.waitFor(lctx, so.Fault+so.Settle, func(x soakSample) bool { return x.WS <= s0.WS && x.LP <= s0.LP })
 		took = time.Since(t0)
 	}()
+	var deadSent int
+	wg.Go(func() {
+		payload := `{"type":"click","event":"replace-all","value":{"value":""}}`
+		tick := time.Second / soakSlowRate
+		for next := time.Now(); lctx.Err() == nil; next = next.Add(tick) {
+			time.Sleep(time.Until(next))
+			if dead.post(lctx, "event", payload) != nil {
+				return // the server has ended the session
+			}
+			deadSent++
+		}
+	})
 	during, derr := other.Events(ctx, socketload.LiveTrafficConfig{Event: "inc", Rate: 100, Duration: so.Fault})
 	<-waited
 	stop()
@@ -363,11 +385,12 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 	if werr != nil && ctx.Err() != nil {
 		return werr
 	}
-	n := so.SlowClients
-	left := max(0, x.WS-s0.WS)
+	n := so.SlowClients + 1
+	left := max(0, x.WS-s0.WS) + max(0, x.LP-s0.LP)
 	r.check("slow", "slow sockets closed by the server",
-		fmt.Sprintf("%d of %d (%d as slow consumers by the queue bound, the rest by the write timeout), %.1f s after they stopped reading; %d events sent to them",
-			n-left, n, x.Slow-s0.Slow, took.Seconds(), sent.Load()),
+		fmt.Sprintf("%d of %d (%d WebSockets not reading and 1 LongPoll session not polling; %d closed as slow consumers by the queue bound, the rest by the write timeout or the session expiry), "+
+			"%.1f s after they stopped reading; %d and %d events sent to them",
+			n-left, n, so.SlowClients, x.Slow-s0.Slow, took.Seconds(), sent.Load(), deadSent),
 		strconv.Itoa(n), closed && left == 0)
 	// The queue holds at most the bound; the Go heap may grow to twice
 	// its live size before the collector runs (GOGC=100), and the slow
@@ -698,3 +721,77 @@ func (a *attacker) close() {
 	a.drop()
 	a.hc.CloseIdleConnections()
 }
+
+// lpDead is a LongPoll client that joins a view and then never polls
+// again, while it keeps POSTing events: its replies can only pile up in
+// the server's queue for it.
+type lpDead struct {
+	hc  *http.Client
+	url string // the session's URL, token included
+	tok socketload.PageTokens
+	ref int
+}
+
+func lpDeadJoin(ctx context.Context, base, path string) (*lpDead, error) {
+	jar, _ := cookiejar.New(nil)
+	d := &lpDead{hc: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	body, err := d.do(ctx, http.MethodGet, base+path, "")
+	if err != nil {
+		return nil, err
+	}
+	if d.tok, err = socketload.ParsePage(body); err != nil {
+		return nil, err
+	}
+	q := url.Values{"_csrf_token": {d.tok.CSRF}, "_lv_vsn": {socketload.DefaultLiveVsn}, "vsn": {"2.0.0"}}
+	lp := base + "/live/longpoll?" + q.Encode()
+	body, err = d.do(ctx, http.MethodGet, lp, "")
+	if err != nil {
+		return nil, err
+	}
+	var open struct {
+		Status int    `json:"status"`
+		Token  string `json:"token"`
+	}
+	if err := json.Unmarshal(body, &open); err != nil || open.Status != 410 || open.Token == "" {
+		return nil, fmt.Errorf("longpoll open: %.200s", body)
+	}
+	d.url = lp + "&token=" + url.QueryEscape(open.Token)
+	join, _ := json.Marshal(map[string]any{"url": base + path, "session": d.tok.Session, "static": d.tok.Static,
+		"params": map[string]any{"_csrf_token": d.tok.CSRF, "_mounts": 0, "_lv_vsn": socketload.DefaultLiveVsn}})
+	return d, d.post(ctx, "phx_join", string(join))
+}
+
+// post sends one frame; an error once the server has closed the session.
+func (d *lpDead) post(ctx context.Context, event, payload string) error {
+	d.ref++
+	body, err := d.do(ctx, http.MethodPost, d.url, fmt.Sprintf(`["1","%d","lv:%s",%q,%s]`, d.ref, d.tok.ID, event, payload))
+	if err != nil {
+		return err
+	}
+	if string(body) != `{"status":200}` {
+		return fmt.Errorf("longpoll POST answered %.100s", body)
+	}
+	return nil
+}
+
+func (d *lpDead) do(ctx context.Context, method, u, body string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-ndjson")
+	}
+	res, err := d.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err == nil && res.StatusCode != http.StatusOK {
+		err = fmt.Errorf("%s %s: %s", method, u, res.Status)
+	}
+	return data, err
+}
+
+func (d *lpDead) close() { d.hc.CloseIdleConnections() }

@@ -43,9 +43,6 @@ func (r *soakResult) markdown() string {
 				mib(x.RSS), x.Goroutines, x.Views, x.Channels, x.Timers, x.WSP99, x.LPP99)
 		}
 	}
-	for _, n := range r.Notes {
-		w("\n%s\n", n)
-	}
 	verdict := "every check met"
 	if r.failed() {
 		verdict = "**some checks not met or phases failed**"
