@@ -656,6 +656,23 @@ type attacker struct {
 	ws   *websocket.Conn
 }
 
+// malformedFrames are the WebSocket frames the attackers send in turn
+// (BASE is the server).
+var malformedFrames = []string{
+	`{"bad json`,
+	`[1,2,3]`,
+	`["1","2","nope:topic","phx_join",{}]`,
+	`["1","3","lv:phx-forged","phx_join",{"url":"BASE/examples/counter","session":"SFMyNTY.forged.session","static":"","params":{"_csrf_token":"forged"}}]`,
+	`["1","4","lv:phx-forged","event",{"type":"click","event":"inc","value":{}}]`,
+	`["1",5,"phoenix",{},null]`,
+	`["1","6","lv:phx-forged","phx_join",{"url":"BASE/examples/counter","session":12,"static":[]}]`,
+	"\x00\xff\xfe",
+	`["1","8","lv:phx-forged","phx_join",` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `]`,
+}
+
+// oversizedEvery: one frame in this many is oversized.
+var oversizedEvery = 200
+
 // oversizedFrame is past the transport's 1 MiB inbound frame limit.
 var oversizedFrame = []byte(`["1","1","lv:phx-x","event",{"v":"` + strings.Repeat("x", 1<<20) + `"}]`)
 
@@ -689,21 +706,10 @@ func (a *attacker) send(ctx context.Context, k int) (big bool, err error) {
 	}
 	var frame []byte
 	switch {
-	case k%200 == 100:
+	case k%oversizedEvery == oversizedEvery/2:
 		frame, big = oversizedFrame, true
 	default:
-		frames := []string{
-			`{"bad json`,
-			`[1,2,3]`,
-			`["1","2","nope:topic","phx_join",{}]`,
-			`["1","3","lv:phx-forged","phx_join",{"url":"` + a.base + `/examples/counter","session":"SFMyNTY.forged.session","static":"","params":{"_csrf_token":"forged"}}]`,
-			`["1","4","lv:phx-forged","event",{"type":"click","event":"inc","value":{}}]`,
-			`["1",5,"phoenix",{},null]`,
-			`["1","6","lv:phx-forged","phx_join",{"url":"` + a.base + `/examples/counter","session":12,"static":[]}]`,
-			"\x00\xff\xfe",
-			`["1","8","lv:phx-forged","phx_join",` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `]`,
-		}
-		frame = []byte(frames[k%len(frames)])
+		frame = []byte(strings.ReplaceAll(malformedFrames[k%len(malformedFrames)], "BASE", a.base))
 	}
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
