@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -197,7 +198,8 @@ func soakMixed(ctx context.Context, r *soakResult, so soakOptions) error {
 		x.At = time.Since(start).Seconds()
 		x.WSP99, x.LPP99 = wsRes.Latency.P99Ms, lpRes.Latency.P99Ms
 		r.Samples = append(r.Samples, x)
-		if warm < 0 && time.Since(start) >= warmAt {
+		// The sample closing the warm-up interval (the 5th of 1 min).
+		if warm < 0 && len(r.Samples) >= int(math.Ceil(float64(warmAt)/float64(so.Sample))) {
 			warm = len(r.Samples) - 1
 		}
 		r.logf("soak 1. %3.0f s: RSS %s, %d goroutines, %d views, %d timers; click p99 %.2f ms (WebSocket), %.2f ms (LongPoll)",
