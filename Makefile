@@ -5,7 +5,7 @@ PORT    ?= 4000
 NPM_OK  := assets/node_modules/.ci-stamp
 export PORT
 
-.PHONY: e2e-upstream db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench bench-vs-phoenix doctor assets deps-system generate release clean
+.PHONY: e2e-upstream db-migrate db-seed db-generate db-explain db-refresh run run-cluster run-status run-standin test lint unit e2e fuzz bench bench-vs-phoenix soak doctor assets deps-system generate release clean
 
 # --- set-up -----------------------------------------------------------------
 
@@ -148,6 +148,15 @@ MIRRORS ?= /work/.mirror
 bench-vs-phoenix:
 	@command -v mix >/dev/null || { echo "installing Elixir/OTP (Debian)"; apt-get install -y -q elixir erlang erlang-dev erlang-src; }
 	$(GO) run ./cmd/bench -scenarios vs-phoenix -mirrors $(MIRRORS) -timeout 20m $(BENCH_VS_FLAGS)
+
+# Endurance and faults under load (issue 14 §3; ~40 min): cmd/server on a
+# throwaway PostgreSQL, loopback only — 30 min of mixed traffic, 10,000
+# connect/disconnect cycles, slow consumers, PostgreSQL stopped for 30 s,
+# 1,000 malformed frames/s. Exits non-zero when a check is not met. Shorter:
+# SOAK_FLAGS="-soak-duration 2m -soak-cycles 1000".
+SOAK_FLAGS ?=
+soak: assets
+	$(GO) run ./cmd/bench -scenarios soak $(SOAK_FLAGS)
 
 clean:
 	rm -rf assets/dist/*.js assets/dist/*.css var/ release/

@@ -249,6 +249,7 @@ func (c *Channel) finish(reason error) {
 	for t := range timers {
 		t.t.Stop()
 	}
+	c.Socket.srv.stats.Timers.Add(-int64(len(timers)))
 	c.cancel()
 	if !wasJoined {
 		return
@@ -355,7 +356,10 @@ type Timer struct {
 // Stop cancels the timer. It reports whether the message was still pending.
 func (t *Timer) Stop() bool {
 	t.c.mu.Lock()
-	delete(t.c.timers, t)
+	if _, held := t.c.timers[t]; held {
+		delete(t.c.timers, t)
+		t.c.Socket.srv.stats.Timers.Add(-1)
+	}
 	t.c.mu.Unlock()
 	return t.t.Stop()
 }
@@ -375,10 +379,14 @@ func (c *Channel) SendAfter(d time.Duration, msg any) *Timer {
 		c.timers = make(map[*Timer]struct{})
 	}
 	c.timers[t] = struct{}{}
+	c.Socket.srv.stats.Timers.Add(1)
 	t.t = time.AfterFunc(d, func() {
 		c.mu.Lock()
 		_, live := c.timers[t]
-		delete(c.timers, t)
+		if live {
+			delete(c.timers, t)
+			c.Socket.srv.stats.Timers.Add(-1)
+		}
 		c.mu.Unlock()
 		if live {
 			c.Send(msg)

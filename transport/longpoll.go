@@ -186,6 +186,7 @@ func (sess *lpSession) armExpiry(s *Server) {
 		return
 	}
 	if sess.expiry == nil {
+		s.stats.Timers.Add(1) // released by removeLP
 		sess.expiry = time.AfterFunc(s.cfg.LongPollExpiry, func() {
 			sess.mu.Lock()
 			idle := sess.polls == 0
@@ -231,7 +232,11 @@ func (s *Server) lpPoll(w http.ResponseWriter, r *http.Request, sess *lpSession)
 	}()
 
 	window := time.NewTimer(s.cfg.LongPollWindow)
-	defer window.Stop()
+	s.stats.Timers.Add(1)
+	defer func() {
+		window.Stop()
+		s.stats.Timers.Add(-1)
+	}()
 	sock := sess.sock
 	for {
 		// Take frames only while this is the session's current poll: a
@@ -380,6 +385,8 @@ func (s *Server) removeLP(sess *lpSession) {
 	sess.mu.Lock()
 	if sess.expiry != nil {
 		sess.expiry.Stop()
+		sess.expiry = nil
+		s.stats.Timers.Add(-1)
 	}
 	sess.expired = true
 	if p := sess.parked; p != nil {

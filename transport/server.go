@@ -47,7 +47,7 @@ type Config struct {
 	// MaxFrameBytes is the largest inbound frame. Default 1 MiB.
 	MaxFrameBytes int64
 	// MaxOutboundBytes is the most a socket may have queued for the client;
-	// past it the socket is disconnected. Default 8 MiB.
+	// past it the socket is disconnected. Default DefaultMaxOutboundBytes.
 	MaxOutboundBytes int
 	// MaxLongPollSessions caps live LongPoll sessions. Default 20,000.
 	MaxLongPollSessions int
@@ -67,6 +67,9 @@ type Config struct {
 	// other nodes at once. Default 0: all at once.
 	DrainPeriod time.Duration
 }
+
+// DefaultMaxOutboundBytes is Config.MaxOutboundBytes's default: 8 MiB.
+const DefaultMaxOutboundBytes = 8 << 20
 
 func (c *Config) setDefaults() {
 	if c.Origin == nil {
@@ -88,7 +91,7 @@ func (c *Config) setDefaults() {
 		c.MaxFrameBytes = 1 << 20
 	}
 	if c.MaxOutboundBytes == 0 {
-		c.MaxOutboundBytes = 8 << 20
+		c.MaxOutboundBytes = DefaultMaxOutboundBytes
 	}
 	if c.MaxLongPollSessions == 0 {
 		c.MaxLongPollSessions = 20000
@@ -165,6 +168,13 @@ type Stats struct {
 	Forwarded        atomic.Int64 // LongPoll requests forwarded to the node holding the session
 	ForwardFailures  atomic.Int64 // … whose node was unknown or unreachable
 	ParkedConns      atomic.Int64 // LongPoll connections parked off net/http (park.go)
+	// Timers is a gauge of the timers the transport holds: each
+	// WebSocket's idle timer, each LongPoll session's expiry timer and
+	// held poll's window timer, and every Channel.SendAfter timer not yet
+	// fired or stopped. Go's runtime cannot count timers, so this is how
+	// a leak (a timer outliving its socket or channel) shows: once every
+	// socket has gone it must be back to 0.
+	Timers atomic.Int64
 }
 
 // StatsSnapshot is a copy of [Stats].
@@ -172,6 +182,7 @@ type StatsSnapshot struct {
 	WebSockets, LongPollSessions, Channels, Refused, CSRFFailures int64
 	FramesIn, FramesOut, SlowConsumers, MalformedFrames           int64
 	Forwarded, ForwardFailures, ParkedConns                       int64
+	Timers                                                        int64
 }
 
 // NewServer returns a socket server.
@@ -207,6 +218,7 @@ func (s *Server) Stats() StatsSnapshot {
 		Refused: st.Refused.Load(), CSRFFailures: st.CSRFFailures.Load(), FramesIn: st.FramesIn.Load(),
 		FramesOut: st.FramesOut.Load(), SlowConsumers: st.SlowConsumers.Load(), MalformedFrames: st.MalformedFrames.Load(),
 		Forwarded: st.Forwarded.Load(), ForwardFailures: st.ForwardFailures.Load(), ParkedConns: st.ParkedConns.Load(),
+		Timers: st.Timers.Load(),
 	}
 }
 

@@ -750,3 +750,48 @@ func TestShutdownDeadline(t *testing.T) {
 	e.unblock()
 	e.terms.wait(t, "test:hang", 1)
 }
+
+// TestTimersGauge: Stats.Timers counts every timer the transport holds
+// (WebSocket idle, LongPoll expiry and poll window, pending SendAfter) and
+// is back to 0 once the sockets are gone: the soak's timer-leak check
+// rests on it.
+func TestTimersGauge(t *testing.T) {
+	e := newEnv(t, func(c *transport.Config) {
+		c.LongPollWindow = 300 * time.Millisecond
+		c.LongPollExpiry = 200 * time.Millisecond
+	})
+	timers := func() int64 { return e.srv.Stats().Timers }
+	if n := timers(); n != 0 {
+		t.Fatalf("Timers = %d before any socket", n)
+	}
+	c := e.dial("")
+	c.join("echo:t", "3")
+	eventually(t, time.Second, func() bool { return timers() == 1 }, "one WebSocket: Timers == 1 (its idle timer), have %d", timers())
+	c.send(`["3","4","echo:t","later",{"ms":60000}]`)
+	c.expect(`["3","4","echo:t","phx_reply",{"status":"ok","response":{}}]`)
+	if n := timers(); n != 2 {
+		t.Errorf("pending SendAfter: Timers = %d, want 2", n)
+	}
+	c.send(`["3","5","echo:t","later",{"ms":10}]`)
+	c.expect(`["3","5","echo:t","phx_reply",{"status":"ok","response":{}}]`)
+	c.expect(`["3",null,"echo:t","later",{"ms":10}]`)
+	if n := timers(); n != 2 {
+		t.Errorf("after a SendAfter fired: Timers = %d, want 2", n)
+	}
+
+	// A LongPoll session holds its expiry timer, and a held poll its
+	// window timer.
+	tok := e.lpOpen()
+	if n := timers(); n != 3 {
+		t.Errorf("LongPoll session opened: Timers = %d, want 3", n)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); e.lpGet(tok) }()
+	eventually(t, time.Second, func() bool { return timers() == 4 }, "held poll: Timers == 4, have %d", timers())
+	<-done
+
+	// The socket closes with its 60 s timer pending, the session expires:
+	// nothing is left.
+	c.c.Close(websocket.StatusNormalClosure, "bye")
+	eventually(t, 3*time.Second, func() bool { return timers() == 0 }, "every socket gone: Timers == 0, have %d", timers())
+}

@@ -147,7 +147,11 @@ func (s *Server) readLoop(sock *Socket, conn *websocket.Conn) error {
 	// (1001 on shutdown); the close handshake ends the Read instead.
 	var idle atomic.Bool
 	timer := time.AfterFunc(s.cfg.IdleTimeout, func() { idle.Store(true); conn.CloseNow() })
-	defer timer.Stop()
+	s.stats.Timers.Add(1)
+	defer func() {
+		timer.Stop()
+		s.stats.Timers.Add(-1)
+	}()
 	for {
 		typ, data, err := conn.Read(context.Background())
 		if err != nil {

@@ -45,8 +45,9 @@ type options struct {
 }
 
 // allScenarios adds vs-phoenix (vsphoenix.go), which needs Elixir and
-// phoenix-ref's git mirrors: `make bench-vs-phoenix`, run alone.
-var allScenarios = append(slices.Clone(defaultScenarios), vsPhoenixScenario)
+// phoenix-ref's git mirrors: `make bench-vs-phoenix`, run alone; and soak
+// (soak.go, `make soak`, 30 min by default), run alone.
+var allScenarios = append(slices.Clone(defaultScenarios), vsPhoenixScenario, soakScenario)
 
 // defaultScenarios run without -scenarios (`make bench`); "movies"
 // (movies.go, ~40 s), "cluster-pubsub" (~16 s), "lp-forward" (~30 s) and

@@ -11,7 +11,8 @@
 // live-latency (see live.go) and uploads (upload throughput and RSS under
 // concurrent uploads, uploads.go). -scenarios vs-phoenix (run alone; `make
 // bench-vs-phoenix`) compares cmd/liveserver with real Phoenix LiveView on
-// the same counter page (vsphoenix.go).
+// the same counter page (vsphoenix.go); -scenarios soak (run alone; `make
+// soak`) is the endurance and fault run against cmd/server (soak.go).
 //
 // It prints a Markdown report (and writes it to -out). Every scenario is
 // bounded in size and time; -timeout caps the whole run. -quick is a
@@ -85,6 +86,15 @@ func main() {
 	flag.StringVar(&vo.Vsn, "vp-vsn", vo.Vsn, "vs-phoenix: _lv_vsn the clients announce (golive picks its diff format by it; 1.0.19 is phoenix-ref's version)")
 	flag.StringVar(&vo.PhoenixSrc, "phoenix-src", vo.PhoenixSrc, "vs-phoenix: phoenix-ref's sources (only read)")
 	flag.StringVar(&vo.PhoenixDir, "phoenix-dir", vo.PhoenixDir, "vs-phoenix: the scratch copy of phoenix-ref, built once and run")
+	so := defaultSoakOptions()
+	flag.DurationVar(&so.Duration, "soak-duration", so.Duration, "soak: mixed traffic (issue 14: 30 min)")
+	flag.DurationVar(&so.Sample, "soak-sample", so.Sample, "soak: sampling interval of the mixed traffic")
+	flag.IntVar(&so.Cycles, "soak-cycles", so.Cycles, "soak: connect/disconnect cycles")
+	flag.DurationVar(&so.Fault, "soak-fault", so.Fault, "soak: measured window of the slow-consumer and malformed-frame phases (and of the run before each)")
+	flag.DurationVar(&so.Outage, "soak-outage", so.Outage, "soak: how long PostgreSQL is stopped")
+	flag.Float64Var(&so.MalformedRate, "soak-malformed-rate", so.MalformedRate, "soak: malformed frames per second")
+	flag.IntVar(&so.SlowClients, "soak-slow-clients", so.SlowClients, "soak: clients that stop reading")
+	flag.DurationVar(&so.P99Floor, "soak-p99-floor", so.P99Floor, "soak: a p99 change smaller than this is noise (met whatever the percentage)")
 	flag.StringVar(&vo.Mirrors, "mirrors", vo.Mirrors, "vs-phoenix: folder of the git mirrors build.sh needs (OWNER+NAME/repo; default $MIRRORS or /work/.mirror)")
 	flag.Parse()
 
@@ -172,6 +182,18 @@ func main() {
 	if !*quiet {
 		o.Log = os.Stderr
 	}
+	if slices.Contains(o.Scenarios, soakScenario) {
+		if len(o.Scenarios) > 1 {
+			fmt.Fprintln(os.Stderr, "bench: run -scenarios soak alone")
+			os.Exit(2)
+		}
+		if !set["timeout"] {
+			// The default is for the short scenarios: give the soak its
+			// phases' time and some.
+			*timeout = so.Duration + so.Outage + 2*so.Fault + 20*time.Minute
+		}
+		os.Exit(mainSoak(o, so, *timeout, *out, *jsonOut))
+	}
 	if slices.Contains(o.Scenarios, vsPhoenixScenario) {
 		if len(o.Scenarios) > 1 {
 			fmt.Fprintln(os.Stderr, "bench: run -scenarios vs-phoenix alone")
@@ -241,6 +263,37 @@ func commandLine() string {
 		name = filepath.Base(name)
 	}
 	return strings.TrimSpace(name + " " + strings.Join(os.Args[1:], " "))
+}
+
+// mainSoak runs the soak and returns the exit code: 1 when a check is not
+// met or a phase could not run.
+func mainSoak(o options, so soakOptions, timeout time.Duration, out, jsonOut string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	r, err := runSoak(ctx, o, so, commandLine())
+	md := r.markdown()
+	fmt.Print(md)
+	if out != "" {
+		if werr := os.WriteFile(out, []byte(md), 0o644); werr != nil {
+			fmt.Fprintln(os.Stderr, "bench:", werr)
+		}
+	}
+	if jsonOut != "" {
+		data, _ := json.MarshalIndent(r, "", "  ")
+		if werr := os.WriteFile(jsonOut, data, 0o644); werr != nil {
+			fmt.Fprintln(os.Stderr, "bench:", werr)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	if r.failed() {
+		return 1
+	}
+	return 0
 }
 
 // mainVsPhoenix runs vs-phoenix and returns the exit code.

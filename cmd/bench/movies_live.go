@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -39,9 +40,17 @@ type moviesReply struct {
 }
 
 func moviesJoin(ctx context.Context, base string) (*moviesLive, error) {
+	return liveJoinWS(ctx, base, "/movies", nil)
+}
+
+// liveJoinWS GETs a live page (with its own cookie jar, on a fresh
+// connection so the server keeps no idle one), connects a WebSocket and
+// joins the page's view, as a browser tab does. dial, when not nil, opens
+// the WebSocket's TCP connection.
+func liveJoinWS(ctx context.Context, base, path string, dial func(ctx context.Context, network, addr string) (net.Conn, error)) (*moviesLive, error) {
 	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar}
-	pageURL := base + "/movies"
+	hc := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true}}
+	pageURL := base + path
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
 	res, err := hc.Do(req)
 	if err != nil {
@@ -55,7 +64,7 @@ func moviesJoin(ctx context.Context, base string) (*moviesLive, error) {
 	m := moviesCSRF.FindSubmatch(body)
 	c := moviesMain.FindSubmatch(body)
 	if m == nil || c == nil {
-		return nil, fmt.Errorf("GET /movies (%s): no csrf meta or data-phx-main container", res.Status)
+		return nil, fmt.Errorf("GET %s (%s): no csrf meta or data-phx-main container", path, res.Status)
 	}
 	csrf, id, sess, stat := string(m[1]), string(c[1]), string(c[2]), string(c[3])
 	q := url.Values{"_csrf_token": {csrf}, "_lv_vsn": {socketload.DefaultLiveVsn}, "vsn": {"2.0.0"}}
@@ -64,8 +73,11 @@ func moviesJoin(ctx context.Context, base string) (*moviesLive, error) {
 	for _, ck := range jar.Cookies(pu) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/live/websocket?"+q.Encode(),
-		&websocket.DialOptions{HTTPHeader: h, CompressionMode: websocket.CompressionDisabled})
+	opts := &websocket.DialOptions{HTTPHeader: h, CompressionMode: websocket.CompressionDisabled}
+	if dial != nil {
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: dial}}
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/live/websocket?"+q.Encode(), opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
@@ -122,6 +134,26 @@ func (l *moviesLive) call(ctx context.Context, event string, payload []byte) (mo
 			return rep, len(data), err
 		}
 		return rep, len(data), nil
+	}
+}
+
+// awaitPush reads frames until a push (a frame that is not a reply)
+// matches, or ctx ends.
+func (l *moviesLive) awaitPush(ctx context.Context, match func([]byte) bool) error {
+	for {
+		_, data, err := l.conn.Read(ctx)
+		if err != nil {
+			return err
+		}
+		var msg []json.RawMessage
+		if json.Unmarshal(data, &msg) != nil || len(msg) != 5 {
+			continue
+		}
+		var ev string
+		_ = json.Unmarshal(msg[3], &ev)
+		if ev != "phx_reply" && match(data) {
+			return nil
+		}
 	}
 }
 

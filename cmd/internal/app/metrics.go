@@ -27,6 +27,7 @@ type collector struct {
 	frames, slow, malformed             *prometheus.Desc
 	joins, joinErrors, mountErr, events *prometheus.Desc
 	dead, crashes, diffBytes            *prometheus.Desc
+	timers, asyncTasks                  *prometheus.Desc
 }
 
 func newCollector(st *Stack) *collector {
@@ -56,6 +57,8 @@ func newCollector(st *Stack) *collector {
 		dead:             d("live_dead_renders_total", "Dead (HTTP) renders of live routes."),
 		crashes:          d("live_crashes_total", "Live view callbacks that panicked."),
 		diffBytes:        d("live_diff_bytes_total", "Bytes of rendered diffs sent."),
+		timers:           d("timers", "Timers the socket server holds (WebSocket idle, LongPoll expiry and poll window, pending SendAfter of channels and live views); 0 with no socket."),
+		asyncTasks:       d("live_async_tasks", "Goroutines of AssignAsync and StartAsync running."),
 	}
 }
 
@@ -76,6 +79,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	n(c.frames, s.FramesOut, "out")
 	n(c.slow, s.SlowConsumers)
 	n(c.malformed, s.MalformedFrames)
+	g(c.timers, s.Timers)
 	for cause, v := range c.sock.FailureCounts() {
 		n(c.failures, v, cause)
 	}
@@ -88,6 +92,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	n(c.dead, es.DeadRenders.Load())
 	n(c.crashes, es.Crashes.Load())
 	n(c.diffBytes, es.DiffBytesOut.Load())
+	g(c.asyncTasks, es.AsyncTasks.Load())
 	if c.st.Cluster == nil {
 		return
 	}
