@@ -91,7 +91,7 @@ func layout(p live.Page) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if strings.HasPrefix(p.Request.URL.Path, "/navigation/") {
+		if strings.HasPrefix(p.Request.URL.Path, "/navigation/") || ownLayout[p.Request.URL.Path] {
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			templ_7745c5c3_Err = p.Body.Render(ctx, templ_7745c5c3_Buffer)
 			templlive_rec.Close(templ_7745c5c3_Buffer)

@@ -70,6 +70,14 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/2965", "issue2965", func() live.View { return &issue2965{} })
 	view("/issues/3647", "issue3647", func() live.View { return &issue3647{} })
 	view("/issues/4078", "issue4078", func() live.View { return &issue4078{} })
+	formChild := e.Child("form.nested", func() live.View { return &formLive{} })
+	view("/form", "form", func() live.View { return &formLive{} })
+	view("/form/dynamic-inputs", "form.dynamic-inputs", func() live.View { return &formDynamicLive{} })
+	view("/form/nested", "form.nested", func() live.View { return &nestedFormLive{child: formChild} })
+	view("/form/stream", "form.stream", func() live.View { return &formStreamLive{} })
+	// Outside the default live_session, with its own layout (ownLayout).
+	e.Session("form-feedback").Handle(mux, "GET /form/feedback", "form.feedback", func() live.View { return &formFeedbackLive{} })
+	mux.HandleFunc("POST /eval", evalPlug)
 	mux.HandleFunc("GET /tmp/lvupload/{name}", serveUploaded)
 	registerNavigation(e, mux)
 	mux.HandleFunc("POST /submit", submit)
@@ -77,6 +85,10 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	// fail on any console error.
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 }
+
+// ownLayout paths render their live layout in the view's template, with
+// a LiveSocket of their own instead of the suite's.
+var ownLayout = map[string]bool{"/form/feedback": true}
 
 // rootExtras is what a view's page adds to the root layout before its
 // live container (upstream's render_in_root assign), by path.

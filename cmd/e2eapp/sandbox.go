@@ -34,6 +34,9 @@ type tupleMsg struct {
 // empty map when the code returns the socket, else {"result": value}.
 func sandboxEval(s *live.Socket, v live.View, e live.Event) error {
 	code := strings.TrimSpace(e.Value.Get("value"))
+	if gateEval(s, v, code) {
+		return nil
+	}
 	if m := evalHandleEvent.FindStringSubmatch(code); m != nil {
 		h, ok := v.(live.EventHandler)
 		if !ok {
