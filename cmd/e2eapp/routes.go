@@ -72,6 +72,10 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/4078", "issue4078", func() live.View { return &issue4078{} })
 	mux.HandleFunc("GET /tmp/lvupload/{name}", serveUploaded)
 	registerNavigation(e, mux)
+	registerPortal(e, mux)
+	// The portal page live-navigates here. A stand-in until forms.spec's
+	// FormLive is ported (then that replaces it).
+	view("/form", "form", staticView(formStandIn()))
 	mux.HandleFunc("POST /submit", submit)
 	// No icon, and no 404 for the browser's request of one either: specs
 	// fail on any console error.
@@ -145,6 +149,18 @@ const colocatedJS = `export const hooks = {
         if (match) {
           this.el.value = match[1] + "-" + match[2] + "-" + match[3]
         }
+      })
+    },
+  },
+  "PortalLive.InsidePortal": {
+    mounted() {
+      this.js().setAttribute(this.el, "data-portalhook-mounted", "true")
+    },
+  },
+  "PortalLive.LC.TeleportedLCButton": {
+    mounted() {
+      this.el.addEventListener("click", () => {
+        this.pushEventTo(this.el, "prepend")
       })
     },
   },
