@@ -52,6 +52,13 @@ func layout(p live.Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+		} else if p.Request.URL.Path == "/errors" {
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = errorsRoot(p).Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 		} else {
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			templ_7745c5c3_Err = suiteRoot(p).Render(ctx, templ_7745c5c3_Buffer)
@@ -109,7 +116,7 @@ func suiteRoot(p live.Page) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.CSRFToken)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 27, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 29, Col: 46}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
@@ -123,7 +130,7 @@ func suiteRoot(p live.Page) templ.Component {
 		var templ_7745c5c3_Var4 string
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(p.Title)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 28, Col: 17}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `cmd/e2eapp/layout.templ`, Line: 30, Col: 17}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
