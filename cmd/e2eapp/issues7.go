@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -56,3 +57,38 @@ func (v *issue4121) HandleEvent(_ *live.Socket, e live.Event) error {
 }
 
 func (v *issue4121) Render() templ.Component { return issue4121Page(v) }
+
+// issue3117: live components with a function component's static root,
+// each loading a value with assign_async, survive a live navigation to
+// the same view.
+type issue3117 struct{}
+
+func (v *issue3117) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue3117) Render() templ.Component               { return issue3117Page() }
+
+// issue3117Row loads its value once: upstream's update runs once (the
+// parent passes it no changed assigns), here Update runs at every render
+// of the parent.
+type issue3117Row struct {
+	id      string
+	started bool
+	foo     live.AsyncResult[string]
+}
+
+func (c *issue3117Row) Update(s *live.Socket, _ any) error {
+	if !c.started {
+		c.started = true
+		live.AssignAsync(s, &c.foo, func(context.Context) (string, error) { return ":bar", nil })
+	}
+	return nil
+}
+
+func (c *issue3117Row) Render() templ.Component { return issue3117RowPage(c) }
+
+// inspect is Elixir's inspect of the result: nil until it is set.
+func (c *issue3117Row) inspect() string {
+	if !c.foo.OK() {
+		return "nil"
+	}
+	return c.foo.Result()
+}

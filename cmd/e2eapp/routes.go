@@ -71,6 +71,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/3647", "issue3647", func() live.View { return &issue3647{} })
 	view("/issues/4078", "issue4078", func() live.View { return &issue4078{} })
 	view("/issues/3684", "issue3684", func() live.View { return &issue3684{} })
+	view("/issues/3117", "issue3117", func() live.View { return &issue3117{} })
 	view("/issues/4107", "issue4107", func() live.View { return &issue4107{} })
 	view("/issues/4121", "issue4121", func() live.View { return &issue4121{} })
 	mux.HandleFunc("GET /tmp/lvupload/{name}", serveUploaded)
