@@ -78,6 +78,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	registerNavigation(e, mux)
 	registerPortal(e, mux)
 	registerErrors(e, mux)
+	registerIssues8(e, mux)
 	// The portal page live-navigates here. A stand-in until forms.spec's
 	// FormLive is ported (then that replaces it).
 	view("/form", "form", staticView(formStandIn()))
