@@ -79,6 +79,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	registerPortal(e, mux)
 	registerErrors(e, mux)
 	registerIssues8(e, mux)
+	registerIssues9(e, mux)
 	// The portal page live-navigates here. A stand-in until forms.spec's
 	// FormLive is ported (then that replaces it).
 	view("/form", "form", staticView(formStandIn()))
@@ -104,9 +105,12 @@ var postScripts = map[string]templ.Component{
 // preScripts is what a view's page runs after window.hooks is made and
 // before the LiveSocket connects (upstream's pre_script assign), by path.
 var preScripts = map[string]templ.Component{
-	"/issues/3651": issue3651Pre(),
-	"/issues/2965": issue2965Pre(),
-	"/issues/3647": issue3647Pre(),
+	"/issues/3651":   issue3651Pre(),
+	"/issues/2965":   issue2965Pre(),
+	"/issues/3647":   issue3647Pre(),
+	"/issues/3496/a": issue3496Pre(),
+	"/issues/3496/b": issue3496Pre(),
+	"/issues/3530":   issue3530Pre(),
 }
 
 // submit answers a form post with its fields as JSON, as the suite's
