@@ -107,3 +107,68 @@ func (v *issue3612Sticky) HandleEvent(s *live.Socket, e live.Event) error {
 	return nil
 }
 func (v *issue3612Sticky) Render() templ.Component { return issue3612StickyPage() }
+
+func registerIssues9b(e *live.Engine, mux *http.ServeMux) {
+	def := e.Session("default")
+	sticky3656 := e.Child("issue3656.sticky", func() live.View { return &staticChild{page: issue3656StickyPage()} })
+	def.Handle(mux, "GET /issues/3656", "issue3656", func() live.View { return &issue3656{sticky: sticky3656} })
+	sticky3658 := e.Child("issue3658.sticky", func() live.View { return &staticChild{page: issue3658StickyPage()} })
+	def.Handle(mux, "GET /issues/3658", "issue3658", func() live.View { return &issue3658{sticky: sticky3658} })
+	sticky3681 := e.Child("issue3681.sticky", func() live.View { return &issue3681Sticky{} })
+	def.Handle(mux, "GET /issues/3681", "issue3681", func() live.View { return &issue3681{sticky: sticky3681} })
+	def.Handle(mux, "GET /issues/3681/away", "issue3681.away", func() live.View { return &issue3681{away: true, sticky: sticky3681} })
+}
+
+// staticChild is a child view that only renders page.
+type staticChild struct{ page templ.Component }
+
+func (v *staticChild) Mount(*live.Socket, live.Params) error { return nil }
+func (v *staticChild) Render() templ.Component               { return v.page }
+
+// issue3656: a live navigation link in a sticky child loses its
+// phx-click-loading class once the navigation is done.
+type issue3656 struct{ sticky *live.ChildView }
+
+func (v *issue3656) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue3656) Render() templ.Component               { return issue3656Page(v) }
+
+// issue3658: a phx-remove element in a sticky child stays across live
+// navigation.
+type issue3658 struct{ sticky *live.ChildView }
+
+func (v *issue3658) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue3658) Render() templ.Component               { return issue3658Page(v) }
+
+// issue3681: a sticky child's stream is not reset by the streams of the
+// views it is rendered in (the away page resets its own stream in mount).
+// Upstream's shared live layout (the sticky view between rules) is each
+// page's own markup here.
+type issue3681 struct {
+	away     bool
+	sticky   *live.ChildView
+	messages *live.Stream[int]
+}
+
+func messageStream() *live.Stream[int] {
+	return live.NewStream(func(id int) string { return "messages-" + strconv.Itoa(id) })
+}
+
+func (v *issue3681) Mount(*live.Socket, live.Params) error {
+	if v.away {
+		v.messages = messageStream()
+		v.messages.Reset(4)
+	}
+	return nil
+}
+func (v *issue3681) Render() templ.Component { return issue3681Page(v) }
+
+type issue3681Sticky struct{ messages *live.Stream[int] }
+
+func (v *issue3681Sticky) Mount(*live.Socket, live.Params) error {
+	v.messages = messageStream()
+	for i := 1; i <= 3; i++ {
+		v.messages.Append(i)
+	}
+	return nil
+}
+func (v *issue3681Sticky) Render() templ.Component { return issue3681StickyPage(v) }

@@ -80,6 +80,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	registerErrors(e, mux)
 	registerIssues8(e, mux)
 	registerIssues9(e, mux)
+	registerIssues9b(e, mux)
 	// The portal page live-navigates here. A stand-in until forms.spec's
 	// FormLive is ported (then that replaces it).
 	view("/form", "form", staticView(formStandIn()))
