@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -172,3 +173,85 @@ func (v *issue3681Sticky) Mount(*live.Socket, live.Params) error {
 	return nil
 }
 func (v *issue3681Sticky) Render() templ.Component { return issue3681StickyPage(v) }
+
+func registerIssues9c(e *live.Engine, mux *http.ServeMux) {
+	def := e.Session("default")
+	nested3953 := e.Child("issue3953.nested", func() live.View { return &staticChild{page: issue3953NestedPage()} })
+	def.Handle(mux, "GET /issues/3953", "issue3953", func() live.View { return &issue3953{nested: nested3953} })
+	slow4209 := e.Child("issue4209.slow", func() live.View { return &issue4209Slow{} })
+	def.Handle(mux, "GET /issues/4209", "issue4209", func() live.View { return &issue4209{slow: slow4209, label: "child 0"} })
+}
+
+// issue3953: a live component in a nested view that comes and goes: the
+// child's components are its own (cid 1 again each time).
+type issue3953 struct {
+	nested *live.ChildView
+	show   bool
+}
+
+func (v *issue3953) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue3953) HandleEvent(_ *live.Socket, e live.Event) error {
+	if e.Name == "toggle" {
+		v.show = !v.show
+	}
+	return nil
+}
+func (v *issue3953) Render() templ.Component { return issue3953Page(v) }
+
+// issue3953Comp is the page's component (upstream's Component).
+type issue3953Comp struct{}
+
+func (issue3953Comp) Render() templ.Component { return issue3953CompPage() }
+
+// issue4209: a slow event to a child view holds the lock of the parent's
+// panel whose hook pushed it, while the child makes the parent update a
+// counter outside the panel and a component inside it; the component's
+// patch stays private until the lock is released. Upstream's parent
+// send_updates the component's label; here the label is the parent's
+// and reaches the component as its props on the parent's render.
+type issue4209 struct {
+	slow         *live.ChildView
+	outsideCount int
+	label        string
+}
+
+type bumpOutside struct{}
+type updateChild struct{}
+
+func (v *issue4209) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue4209) HandleInfo(_ *live.Socket, msg any) error {
+	switch msg.(type) {
+	case bumpOutside:
+		v.outsideCount++
+	case updateChild:
+		v.label = "child 1"
+	}
+	return nil
+}
+func (v *issue4209) Render() templ.Component { return issue4209Page(v) }
+
+type issue4209Child struct{ label string }
+
+func (c *issue4209Child) Update(_ *live.Socket, props any) error {
+	c.label, _ = props.(string)
+	return nil
+}
+func (c *issue4209Child) Render() templ.Component { return issue4209ChildPage(c) }
+
+// issue4209Slow handles "hold-lock" slowly (800 ms, as upstream's
+// Process.sleep), after telling its parent to update.
+type issue4209Slow struct{}
+
+func (v *issue4209Slow) Mount(*live.Socket, live.Params) error { return nil }
+func (v *issue4209Slow) HandleEvent(s *live.Socket, e live.Event) error {
+	if e.Name == "hold-lock" {
+		_ = s.SendParent(bumpOutside{})
+		_ = s.SendParent(updateChild{})
+		select {
+		case <-time.After(800 * time.Millisecond):
+		case <-s.Context().Done():
+		}
+	}
+	return nil
+}
+func (v *issue4209Slow) Render() templ.Component { return issue4209SlowPage() }

@@ -81,6 +81,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	registerIssues8(e, mux)
 	registerIssues9(e, mux)
 	registerIssues9b(e, mux)
+	registerIssues9c(e, mux)
 	// The portal page live-navigates here. A stand-in until forms.spec's
 	// FormLive is ported (then that replaces it).
 	view("/form", "form", staticView(formStandIn()))
@@ -173,6 +174,15 @@ const colocatedJS = `export const hooks = {
       this.el.addEventListener("click", () => {
         this.pushEventTo(this.el, "prepend")
       })
+    },
+  },
+  "Issue4209.LockedPanel": {
+    mounted() {
+      this.el
+        .querySelector("#start-locked-update")
+        .addEventListener("click", () => {
+          this.pushEventTo("#slow-target-child", "hold-lock", {})
+        })
     },
   },
   "Issue4147.HookOutside": {
