@@ -73,6 +73,7 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	view("/issues/3684", "issue3684", func() live.View { return &issue3684{} })
 	view("/issues/3117", "issue3117", func() live.View { return &issue3117{} })
 	view("/issues/3169", "issue3169", func() live.View { return &issue3169{} })
+	view("/issues/3979", "issue3979", func() live.View { return &issue3979{} })
 	view("/issues/3941", "issue3941", func() live.View { return &issue3941{} })
 	view("/issues/4107", "issue4107", func() live.View { return &issue4107{} })
 	view("/issues/4121", "issue4121", func() live.View { return &issue4121{} })
