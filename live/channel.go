@@ -242,6 +242,12 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 		tok, _ := c.e.static.sign(map[string]int{"status": se.Status})
 		return transport.Error(map[string]any{"reason": "reload", "status": se.Status, "token": tok}), true
 	}
+	if err != nil && IsCrash(err) {
+		// As a raise in a Phoenix mount: the join crashes, the client shows
+		// its error state and reloads the page (a child's join is retried).
+		c.endFailedMount(err)
+		return transport.ErrorReason("join crashed"), true
+	}
 	if err != nil {
 		c.mountFailed(err, params)
 	}
@@ -252,6 +258,20 @@ func (c *viewChannel) mount(params Params, log *slog.Logger) (transport.Reply, b
 // transient error (database down, timeout) schedules a retry with backoff
 // and a visible countdown.
 func (c *viewChannel) mountFailed(err error, params Params) {
+	c.endFailedMount(err)
+	ev := &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
+	if IsTransient(err) {
+		c.retry.attempt++
+		c.retry.params = params
+		ev.retryIn = retryDelay(c.retry.attempt)
+		c.retry.view = ev
+		c.ch.SendAfter(time.Second, retryTick{})
+	}
+	c.view = ev
+}
+
+// endFailedMount ends the view whose mount failed and records the failure.
+func (c *viewChannel) endFailedMount(err error) {
 	c.e.stats.MountErrors.Add(1)
 	cause := transport.CauseMountError
 	var pe *PanicError
@@ -273,15 +293,6 @@ func (c *viewChannel) mountFailed(err error, params Params) {
 		"view", c.rt.name, "id", c.s.id, "cause", cause, "transport", c.ch.Socket.Transport,
 		"origin", c.ch.Socket.Info.Origin.Origin, "request_id", c.s.requestID, "error", err)
 	c.ch.Socket.RecordFailure(cause, err.Error(), c.rt.name)
-	ev := &errorView{err: err, requestID: c.s.requestID, view: c.rt.name}
-	if IsTransient(err) {
-		c.retry.attempt++
-		c.retry.params = params
-		ev.retryIn = retryDelay(c.retry.attempt)
-		c.retry.view = ev
-		c.ch.SendAfter(time.Second, retryTick{})
-	}
-	c.view = ev
 }
 
 type retryTick struct{}

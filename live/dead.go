@@ -71,6 +71,10 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 		e.stats.MountErrors.Add(1)
 		e.limiter.Log(e.log, "dead:"+rt.name+":"+err.Error(), slog.LevelError, "live view mount failed in dead render",
 			"view", rt.name, "path", r.URL.Path, "request_id", reqID, "error", err)
+		if IsCrash(err) {
+			crashPage(w, reqID)
+			return
+		}
 		view = &errorView{err: err, requestID: reqID, view: rt.name}
 		status = statusOf(err)
 	}
@@ -78,6 +82,11 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 	var n *tree.Node
 	if rerr := callSafe(func() (err error) { n, err = tree.Render(ctx, view.Render()); return err }); rerr != nil {
 		e.log.Error("live view render failed in dead render", "view", rt.name, "request_id", reqID, "error", rerr)
+		if IsCrash(rerr) {
+			// A child view's mount crashed.
+			crashPage(w, reqID)
+			return
+		}
 		view = &errorView{err: rerr, requestID: reqID, view: rt.name}
 		n, _ = tree.Render(ctx, view.Render())
 		status = http.StatusInternalServerError
@@ -113,6 +122,18 @@ func (e *Engine) serveDead(w http.ResponseWriter, r *http.Request, rt *route) {
 	h.Set("X-Request-Id", reqID)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// crashPage answers a dead render whose mount crashed ([ErrCrash]): a
+// bare 500 page, without the layout (whose scripts would connect and
+// mount again), as Phoenix's error page.
+func crashPage(w http.ResponseWriter, reqID string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Request-Id", reqID)
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, "Internal Server Error\n")
 }
 
 // StatusError lets Mount choose the HTTP status of the dead render (e.g.

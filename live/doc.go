@@ -8,7 +8,9 @@
 // session and static tokens), the "lv:<id>" channel (token checks, routing,
 // mount on the view's own goroutine, events, patches, navigation, flash,
 // title, components, streams, hook replies), and the mount-failure
-// handling that shows errors to the person instead of looping. It knows
+// handling that shows errors to the person instead of looping (or, for a
+// mount error marked [ErrCrash], refuses the join as Phoenix does when a
+// mount raises, so that the client reloads or retries). It knows
 // nothing of the apps that use it; it uses package transport for sockets
 // and package tree for rendering and diffs.
 //

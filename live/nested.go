@@ -159,6 +159,10 @@ func (c *ChildView) renderDead(ctx context.Context, w io.Writer, parent *Socket,
 		e.stats.MountErrors.Add(1)
 		e.limiter.Log(e.log, "dead-child:"+c.name+":"+err.Error(), slog.LevelError, "child live view mount failed in dead render",
 			"view", c.name, "id", nc.ID, "request_id", parent.requestID, "error", err)
+		if IsCrash(err) {
+			s.end()
+			return err // the page's dead render crashes with it
+		}
 		view = &errorView{err: err, requestID: parent.requestID, view: c.name}
 	}
 	cctx := context.WithValue(ctx, socketKey{}, s)

@@ -314,6 +314,22 @@ func IsUnavailable(err error) bool {
 	return errors.Is(err, ErrUnavailable) || errors.As(err, &u) && u.Unavailable()
 }
 
+// ErrCrash marks a Mount (or HandleParams) error as a crash, as an
+// exception raised in a Phoenix mount, instead of an error to show: wrap
+// with it (fmt.Errorf("…: %w", live.ErrCrash)). The dead render then
+// answers 500 with a bare page (no layout, as Phoenix's error page), and a
+// connected join is refused with "join crashed" instead of showing the
+// error view: the client puts the view in its error state and, for the
+// page's main view, reloads the page with jitter (after its maxReloads
+// consecutive reloads, every failsafeJitter); it retries a child view's
+// join instead, up to its maxChildJoinTries. Use it where a reload may
+// help (state the next mount may not meet) and the page has no better
+// message to show.
+var ErrCrash = errors.New("live view crashed")
+
+// IsCrash reports whether err is marked with [ErrCrash].
+func IsCrash(err error) bool { return errors.Is(err, ErrCrash) }
+
 // IsTransient reports whether a mount error is worth retrying: a
 // dependency down, a timeout, or an error that says it is temporary.
 func IsTransient(err error) bool {

@@ -78,8 +78,21 @@ func register(e *live.Engine, mux *http.ServeMux) {
 	// Outside the default live_session, with its own layout (ownLayout).
 	e.Session("form-feedback").Handle(mux, "GET /form/feedback", "form.feedback", func() live.View { return &formFeedbackLive{} })
 	mux.HandleFunc("POST /eval", evalPlug)
+	view("/issues/3684", "issue3684", func() live.View { return &issue3684{} })
+	view("/issues/3117", "issue3117", func() live.View { return &issue3117{} })
+	view("/issues/3169", "issue3169", func() live.View { return &issue3169{} })
+	view("/issues/3979", "issue3979", func() live.View { return &issue3979{} })
+	view("/issues/3941", "issue3941", func() live.View { return &issue3941{} })
+	view("/issues/4107", "issue4107", func() live.View { return &issue4107{} })
+	view("/issues/4121", "issue4121", func() live.View { return &issue4121{} })
 	mux.HandleFunc("GET /tmp/lvupload/{name}", serveUploaded)
 	registerNavigation(e, mux)
+	registerPortal(e, mux)
+	registerErrors(e, mux)
+	registerIssues8(e, mux)
+	registerIssues9(e, mux)
+	registerIssues9b(e, mux)
+	registerIssues9c(e, mux)
 	mux.HandleFunc("POST /submit", submit)
 	// No icon, and no 404 for the browser's request of one either: specs
 	// fail on any console error.
@@ -106,9 +119,13 @@ var postScripts = map[string]templ.Component{
 // preScripts is what a view's page runs after window.hooks is made and
 // before the LiveSocket connects (upstream's pre_script assign), by path.
 var preScripts = map[string]templ.Component{
-	"/issues/3651": issue3651Pre(),
-	"/issues/2965": issue2965Pre(),
-	"/issues/3647": issue3647Pre(),
+	"/issues/3651":   issue3651Pre(),
+	"/issues/2965":   issue2965Pre(),
+	"/issues/3647":   issue3647Pre(),
+	"/issues/3496/a": issue3496Pre(),
+	"/issues/3496/b": issue3496Pre(),
+	"/issues/3530":   issue3530Pre(),
+	"/issues/3941":   issue3941Pre(),
 }
 
 // submit answers a form post with its fields as JSON, as the suite's
@@ -158,6 +175,27 @@ const colocatedJS = `export const hooks = {
           this.el.value = match[1] + "-" + match[2] + "-" + match[3]
         }
       })
+    },
+  },
+  "PortalLive.InsidePortal": {
+    mounted() {
+      this.js().setAttribute(this.el, "data-portalhook-mounted", "true")
+    },
+  },
+  "PortalLive.LC.TeleportedLCButton": {
+    mounted() {
+      this.el.addEventListener("click", () => {
+        this.pushEventTo(this.el, "prepend")
+      })
+    },
+  },
+  "Issue4209.LockedPanel": {
+    mounted() {
+      this.el
+        .querySelector("#start-locked-update")
+        .addEventListener("click", () => {
+          this.pushEventTo("#slow-target-child", "hold-lock", {})
+        })
     },
   },
   "Issue4147.HookOutside": {

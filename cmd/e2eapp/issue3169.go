@@ -1,0 +1,90 @@
+package main
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/cortex-cinegraph/golive/live"
+)
+
+// issue3169: nested live components that go away and come back (with new
+// ids) in two successive patches keep their inputs' values. Upstream's
+// outer component answers a new selection with record nil and a
+// send_update to itself that loads the record (after 50 ms) in the next
+// render; here the view does that second step (issue3169Load) and hands
+// the loaded name down as the component's props.
+type issue3169 struct{ selected, loaded string }
+
+type issue3169Load struct{ name string }
+
+type issue3169Props struct{ selected, loaded string }
+
+func (v *issue3169) Mount(*live.Socket, live.Params) error { return nil }
+
+func (v *issue3169) HandleEvent(s *live.Socket, e live.Event) error {
+	if e.Name == "select" {
+		v.selected, v.loaded = e.Value.Get("name"), ""
+		s.Send(issue3169Load{v.selected})
+	}
+	return nil
+}
+
+func (v *issue3169) HandleInfo(_ *live.Socket, msg any) error {
+	if m, ok := msg.(issue3169Load); ok && m.name == v.selected {
+		time.Sleep(50 * time.Millisecond) // upstream's load takes as long
+		v.loaded = m.name
+	}
+	return nil
+}
+
+func (v *issue3169) Render() templ.Component { return issue3169Page(v) }
+
+type issue3169Record struct {
+	id   int
+	name string
+}
+
+// issue3169Form is upstream's FormComponent (c1).
+type issue3169Form struct {
+	loaded string
+	record *issue3169Record
+}
+
+func (c *issue3169Form) Update(_ *live.Socket, props any) error {
+	p, _ := props.(issue3169Props)
+	switch {
+	case p.loaded == "":
+		c.loaded, c.record = "", nil
+	case p.loaded != c.loaded:
+		c.loaded = p.loaded
+		c.record = &issue3169Record{id: 1 + rand.IntN(1_000_000), name: "Record " + p.loaded}
+	}
+	return nil
+}
+
+func (c *issue3169Form) Render() templ.Component { return issue3169FormPage(c) }
+
+// issue3169Core is upstream's FormCore (c2).
+type issue3169Core struct{ record issue3169Record }
+
+func (c *issue3169Core) Update(_ *live.Socket, props any) error {
+	c.record, _ = props.(issue3169Record)
+	return nil
+}
+
+func (c *issue3169Core) Render() templ.Component { return issue3169CorePage(c) }
+
+func (c *issue3169Core) columnID() string { return "column-" + strconv.Itoa(c.record.id) }
+
+// issue3169Column is upstream's FormColumn (c3).
+type issue3169Column struct{ value string }
+
+func (c *issue3169Column) Update(_ *live.Socket, props any) error {
+	c.value, _ = props.(string)
+	return nil
+}
+
+func (c *issue3169Column) Render() templ.Component { return issue3169ColumnPage(c) }
