@@ -133,6 +133,10 @@ func TestLongPollHeld(t *testing.T) {
 	done := make(chan lpResp, 1)
 	go func() { r, _ := e.lpTry(e.lpRequest("GET", "vsn=2.0.0&token="+urlEscape(tok), "", "", nil)); done <- r }()
 	eventually(t, 2*time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 1 }, "the poll held")
+	// The held poll's window timer, besides the session's expiry timer.
+	if n := e.srv.Stats().Timers; n != 2 {
+		t.Errorf("held poll: Timers = %d, want 2", n)
+	}
 	e.srv.Broadcast("echo:h", "news", map[string]int{"n": 3})
 	select {
 	case r := <-done:

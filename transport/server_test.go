@@ -779,15 +779,18 @@ func TestTimersGauge(t *testing.T) {
 		t.Errorf("after a SendAfter fired: Timers = %d, want 2", n)
 	}
 
-	// A LongPoll session holds its expiry timer, and a held poll its
-	// window timer.
+	// A LongPoll session holds its expiry timer; a parked poll no timer
+	// (its window is its connection's read deadline).
 	tok := e.lpOpen()
 	if n := timers(); n != 3 {
 		t.Errorf("LongPoll session opened: Timers = %d, want 3", n)
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); e.lpGet(tok) }()
-	eventually(t, time.Second, func() bool { return timers() == 4 }, "held poll: Timers == 4, have %d", timers())
+	eventually(t, time.Second, func() bool { return transport.LongPollPollsForTest(e.srv, tok) == 1 }, "the poll parked")
+	if n := timers(); n != 3 {
+		t.Errorf("parked poll: Timers = %d, want 3", n)
+	}
 	<-done
 
 	// The socket closes with its 60 s timer pending, the session expires:
