@@ -16,6 +16,12 @@
 // a consumer that falls behind past the limit is disconnected rather than
 // buffered without bound.
 //
+// LongPoll parking: serve through the listener [Server.Listener] returns
+// and a held poll, and the keep-alive connection between two POSTs, are
+// taken off net/http while they wait (one goroutine in a one-byte read
+// each, instead of net/http's goroutines and buffers), then handed back to
+// the http.Server with the client's next request (park.go).
+//
 // Clusters: with [Config.Peers] set, a LongPoll request that reaches a node
 // other than the one holding its session (the signed token names the node)
 // is forwarded to that node, so a load balancer needs no sticky sessions;
