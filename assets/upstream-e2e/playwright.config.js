@@ -2,7 +2,7 @@
 // unmodified) against cmd/e2eapp, in Debian's Chromium. Our config, not
 // upstream's: one browser (Chromium), one retry where upstream's CI has
 // two (some specs race the client's own timing, see alone.txt; report.mjs
-// names every test that needed its retry, in the output and the table),
+// prints every test that needed its retry as FLAKY),
 // a JSON report for docs/UPSTREAM-SUITE.md.
 //   E2EAPP   the e2eapp binary (make e2e-upstream builds it)
 //   E2E_FILES  spec files to run (space separated, or ALL; default: ported.txt)
