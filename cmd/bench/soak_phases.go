@@ -394,15 +394,19 @@ func soakSlow(ctx context.Context, r *soakResult, so soakOptions) error {
 			"%.1f s after they stopped reading; %d and %d events sent to them",
 			n-left, n, so.SlowClients, x.Slow-s0.Slow, took.Seconds(), sent.Load(), deadSent),
 		strconv.Itoa(n), closed && left == 0)
-	// The queue holds at most the bound; the Go heap may grow to twice
-	// its live size before the collector runs (GOGC=100), and the slow
-	// views' renders make garbage meanwhile, so RSS is judged against
-	// twice the bound. A queue without bound would pass it in seconds.
+	// The queues hold at most the bound each; the Go heap may grow to
+	// twice its live size before the collector runs (GOGC=100), and the
+	// live size is the baseline's plus the queues', so peak RSS is judged
+	// against twice that. A queue without bound keeps its socket open
+	// (the slow clients send until closed) and passes it in seconds.
+	// (Judging the growth alone against twice the queues failed by 5 %
+	// on a loaded CI machine: the baseline heap doubles too.)
 	growth := int64(peak.Load()) - int64(s0.RSS)
-	per := float64(growth) / float64(n)
-	r.check("slow", "server RSS growth per slow socket (peak, sampled every 50 ms)",
-		fmt.Sprintf("%.1f MiB (%.1f MiB for %d; the per-socket queue bound is %s)", per/(1<<20), float64(growth)/(1<<20), n, mib(soakTransportBound)),
-		fmt.Sprintf("≤ %s (the bound × 2: GC headroom at GOGC=100)", mib(2*soakTransportBound)), per <= 2*soakTransportBound)
+	limit := 2 * (s0.RSS + uint64(n)*soakTransportBound)
+	r.check("slow", "server peak RSS while slow sockets queue (sampled every 50 ms)",
+		fmt.Sprintf("%s (baseline %s, +%.1f MiB for %d slow sockets; the per-socket queue bound is %s)",
+			mib(peak.Load()), mib(s0.RSS), float64(growth)/(1<<20), n, mib(soakTransportBound)),
+		fmt.Sprintf("≤ %s (2 × (baseline + %d × bound): GC headroom at GOGC=100)", mib(limit), n), peak.Load() <= limit)
 	r.p99Check("slow", before, during, so)
 	return nil
 }
