@@ -33,16 +33,20 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	m := r.Machine
-	w("# Socket benchmark (transport + echo channel)\n\n")
+	w("# %s\n\n", r.title())
 	w("- Command: `%s`\n", r.Command)
 	w("- Started: %s, took %.0f s\n", r.Started.Format("2006-01-02 15:04:05 MST"), r.Seconds)
 	w("- Machine: %d CPUs (`nproc`), %s, %s RAM, Linux %s, %s, GOMAXPROCS %d\n",
 		m.NumCPU, m.CPUModel, m.MemTotal, m.Kernel, m.GoVersion, m.GOMAXPROCS)
 	w("- Machine busy before start: %.0f%% of all CPUs (other processes)\n", 100*m.BusyBefore)
-	w("- Server: `cmd/echoserver` as its own process on loopback, a fresh one per scenario; " +
-		"client: `cmd/internal/socketload` inside the bench process. Both share the same CPUs.\n\n")
-
-	w("## Summary\n\n| scenario | result | target | verdict |\n|---|---|---|---|\n")
+	if sv := r.servers(); len(sv) > 0 {
+		w("- Server: %s as its own process on loopback, a fresh one per scenario; "+
+			"client: `cmd/internal/socketload` inside the bench process. Both share the same CPUs.\n", strings.Join(sv, ", "))
+	}
+	w("\n")
+	if r.socketRan() {
+		w("## Summary\n\n| scenario | result | target | verdict |\n|---|---|---|---|\n")
+	}
 	if x := r.WSMem; x != nil && x.Open.Joined > 0 {
 		w("| a. memory per idle WebSocket + 1 channel (%d sockets) | %s heap+stack (RSS %s) | ≤ 16 KiB | %s |\n",
 			x.Open.Joined, kib(x.HeapStackPerSocket), kib(x.RSSPerSocket), verdict(x.HeapStackPerSocket <= targetBytesPerSocket))
@@ -209,4 +213,51 @@ func writeLat(b *strings.Builder, x *latResult) {
 		w("- problem: %s\n", p)
 	}
 	w("\n")
+}
+
+// socketRan reports whether a socket (echo channel) scenario is in the report.
+func (r *report) socketRan() bool {
+	return r.WSMem != nil || r.WSLat != nil || len(r.LPLat) > 0 || r.LPMem != nil
+}
+
+// title names what the report measured: "socket benchmark" only when
+// the echo scenarios ran (an uploads-only run used to say it too).
+func (r *report) title() string {
+	var parts []string
+	if r.socketRan() {
+		parts = append(parts, "transport + echo channel")
+	}
+	if r.Live != nil {
+		parts = append(parts, "live views")
+	}
+	if r.Movies != nil {
+		parts = append(parts, "movies page")
+	}
+	// These write their own sections (and name their own servers).
+	for _, x := range []struct{ scenario, name string }{
+		{lpForwardScenario, "LongPoll via another node"}, {clusterPubSubScenario, "cluster PubSub"}, {uploadsScenario, "uploads"},
+	} {
+		if r.Options.has(x.scenario) {
+			parts = append(parts, x.name)
+		}
+	}
+	if len(parts) == 0 {
+		return "Benchmark"
+	}
+	return "Benchmark: " + strings.Join(parts, ", ")
+}
+
+// servers lists the binaries the scenarios in the report drove.
+func (r *report) servers() []string {
+	var out []string
+	if r.socketRan() {
+		out = append(out, "`cmd/echoserver`")
+	}
+	if r.Live != nil {
+		out = append(out, "`cmd/liveserver`")
+	}
+	if r.Movies != nil {
+		out = append(out, "`cmd/server`")
+	}
+	return out
 }
