@@ -31,13 +31,15 @@ type outbox struct {
 	sink outSink
 	max  int
 
-	mu      sync.Mutex
-	frames  []outFrame
-	bytes   int
-	writing bool
-	closed  bool
-	full    bool          // went over max once: the socket is being closed
-	wake    chan struct{} // pull transports: signalled when frames arrive
+	mu       sync.Mutex
+	frames   []outFrame
+	bytes    int
+	inflight int // bytes of the batch the writer is writing (push transports)
+	writing  bool
+	closed   bool
+	full     bool          // went over max once: the socket is being closed
+	wake     chan struct{} // pull transports: signalled when frames arrive
+	room     chan struct{} // made by a waiting reader, closed when a write ends
 }
 
 func (o *outbox) init(sock *Socket, sink outSink, max int) {
@@ -115,11 +117,53 @@ func (o *outbox) putBack(f []outFrame) {
 	o.bytes += n
 }
 
+// waitRoom blocks while more than half the bound is queued or being
+// written, until the writer makes progress, the outbox closes or ctx ends.
+// The WebSocket reader calls it before each frame, so a client that sends
+// but does not read its replies stops being served (its frames wait in
+// TCP's buffers) instead of filling the queue with answers it will not
+// read; Phoenix behaves alike, as one process reads and writes a socket.
+// If the peer never reads, the stalled write times out and closes it.
+func (o *outbox) waitRoom(ctx context.Context) {
+	for {
+		o.mu.Lock()
+		if o.closed || o.full || o.bytes+o.inflight <= o.max/2 {
+			o.mu.Unlock()
+			return
+		}
+		if o.room == nil {
+			o.room = make(chan struct{})
+		}
+		room := o.room
+		o.mu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// wroteLocked ends a write of the writer's (o.mu held): a waiting
+// reader may go on.
+func (o *outbox) wroteLocked() {
+	o.inflight = 0
+	if o.room != nil {
+		close(o.room)
+		o.room = nil
+	}
+}
+
 func (o *outbox) drain() {
 	for {
-		batch := o.take()
+		o.mu.Lock()
+		batch := o.frames
+		o.frames = nil
+		o.inflight, o.bytes = o.bytes, 0
+		o.mu.Unlock()
 		if len(batch) == 0 {
 			o.mu.Lock()
+			o.wroteLocked()
 			if len(o.frames) == 0 {
 				o.writing = false
 				o.mu.Unlock()
@@ -128,10 +172,14 @@ func (o *outbox) drain() {
 			o.mu.Unlock()
 			continue
 		}
-		if err := o.sink.write(batch); err != nil {
-			o.mu.Lock()
+		err := o.sink.write(batch)
+		o.mu.Lock()
+		o.wroteLocked()
+		if err != nil {
 			o.writing = false
-			o.mu.Unlock()
+		}
+		o.mu.Unlock()
+		if err != nil {
 			o.sock.Close(err)
 			return
 		}
@@ -145,6 +193,7 @@ func (o *outbox) close() {
 		return
 	}
 	o.closed = true
+	o.wroteLocked()
 	o.mu.Unlock()
 	if o.sink != nil {
 		o.sink.close(context.Cause(o.sock.ctx))

@@ -153,6 +153,7 @@ func (s *Server) readLoop(sock *Socket, conn *websocket.Conn) error {
 		s.stats.Timers.Add(-1)
 	}()
 	for {
+		sock.out.waitRoom(sock.ctx)
 		typ, data, err := conn.Read(context.Background())
 		if err != nil {
 			switch {
