@@ -639,10 +639,11 @@ func TestClusterPostgresRestart(t *testing.T) {
 func crHeld(t *testing.T, before, after map[string]clusterrun.Metrics) {
 	t.Helper()
 	const sent, recv = `golive_pubsub_messages_total{kind="sent"}`, `golive_pubsub_messages_total{kind="received"}`
+	// No backlog check here: the nodes keep publishing, so a sample can
+	// catch a message between its publish and its acknowledgement (CI saw
+	// "still holds 1"); the wait before this call asserts every backlog
+	// emptied after the outage.
 	for name, a := range after {
-		if a["golive_pubsub_backlog"] != 0 {
-			t.Errorf("%s still holds %v messages after the recovery", name, a["golive_pubsub_backlog"])
-		}
 		var peers float64
 		for other, ao := range after {
 			if other != name {
