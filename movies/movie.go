@@ -33,6 +33,9 @@ type MovieDetail struct {
 	OriginCountry      []string
 	ImportStatus       string
 	NowPlayingLastSeen *time.Time
+	// Theaters is the "In theaters" state, by the database's clock at the
+	// time of the query (decision §12.6: one clock).
+	Theaters Theaters
 
 	Genres        []Genre
 	Score         *ScoreDetail // nil without a score cache
@@ -134,20 +137,30 @@ func (s *Store) Movie(ctx context.Context, slugOrID string) (*MovieDetail, error
 		where, arg = "m.id = $1", id
 	}
 	m := &MovieDetail{}
+	var (
+		regions *string
+		clock   time.Time
+	)
 	err := s.db.QueryRow(ctx, `SELECT m.id, m.tmdb_id, COALESCE(m.imdb_id, ''), COALESCE(m.slug, ''), m.title,
 		COALESCE(m.original_title, ''), COALESCE(m.overview, ''), COALESCE(m.tagline, ''), COALESCE(m.homepage, ''),
 		COALESCE(m.status, ''), COALESCE(m.original_language, ''), m.release_date, m.runtime,
 		COALESCE(m.poster_path, ''), COALESCE(m.backdrop_path, ''), COALESCE(m.origin_country, '{}'), m.import_status,
-		m.now_playing_last_seen
+		m.now_playing_last_seen, m.now_playing_region_last_seen::text, now()
 		FROM movies m WHERE `+where, arg).Scan(&m.ID, &m.TmdbID, &m.ImdbID, &m.Slug, &m.Title, &m.OriginalTitle,
 		&m.Overview, &m.Tagline, &m.Homepage, &m.Status, &m.OriginalLanguage, &m.ReleaseDate, &m.Runtime,
-		&m.PosterPath, &m.BackdropPath, &m.OriginCountry, &m.ImportStatus, &m.NowPlayingLastSeen)
+		&m.PosterPath, &m.BackdropPath, &m.OriginCountry, &m.ImportStatus, &m.NowPlayingLastSeen,
+		&regions, &clock)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("movies: movie %q: %w", slugOrID, err)
 	}
+	var raw []byte
+	if regions != nil {
+		raw = []byte(*regions)
+	}
+	m.Theaters = theatersAt(m.NowPlayingLastSeen, raw, clock)
 	id := m.ID
 	b := &pgx.Batch{}
 	b.Queue(`SELECT g.id, g.tmdb_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = $1 ORDER BY g.name`, id).

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cortex-cinegraph/golive/movies"
+	"github.com/cortex-cinegraph/golive/movies/pgtest"
 	"github.com/cortex-cinegraph/golive/movies/sample"
 )
 
@@ -553,5 +554,52 @@ func TestQueryTimeout(t *testing.T) {
 	_, err := s.Search(context.Background(), movies.ParseQuery(params(t, "sort=title")))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a deadline error", err)
+	}
+}
+
+// The "In theaters" state (cinegraph's currently_in_theaters?): the
+// per-region stamps decide when there are any, else the global stamp;
+// fresh means within the last 3 days by the database's clock.
+func TestMovieTheaters(t *testing.T) {
+	dsn := pgtest.Seeded(t, migrate)
+	// Stamps are UTC, as cinegraph writes them (timestamp without time
+	// zone; ISO 8601 with Z in the jsonb).
+	pgtest.Exec(t, dsn, `
+		UPDATE movies SET now_playing_last_seen = (now() AT TIME ZONE 'UTC') - interval '2 days' WHERE slug = 'golden-tie-a';
+		UPDATE movies SET now_playing_last_seen = (now() AT TIME ZONE 'UTC') - interval '4 days' WHERE slug = 'golden-tie-b';
+		UPDATE movies SET now_playing_last_seen = now() AT TIME ZONE 'UTC',
+			now_playing_region_last_seen = jsonb_build_object(
+				'US', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+				'FR', to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+				'DE', to_char((now() AT TIME ZONE 'UTC') - interval '5 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+				'GB', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'),
+				'JP', 42)
+			WHERE slug = 'golden-tie-c';
+		UPDATE movies SET now_playing_last_seen = now() AT TIME ZONE 'UTC',
+			now_playing_region_last_seen = jsonb_build_object('US', to_char((now() AT TIME ZONE 'UTC') - interval '6 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+			WHERE slug = 'golden-two-lists';
+		UPDATE movies SET now_playing_last_seen = now() AT TIME ZONE 'UTC', now_playing_region_last_seen = '{}' WHERE slug = 'golden-six-lenses';
+		UPDATE movies SET now_playing_last_seen = now() AT TIME ZONE 'UTC', now_playing_region_last_seen = '["US"]' WHERE slug = 'golden-one-lens';`)
+	s := openStore(t, dsn, movies.Config{})
+	for _, c := range []struct {
+		slug    string
+		now     bool
+		regions []string
+	}{
+		{"golden-tie-a", true, nil},                  // global stamp 2 days old
+		{"golden-tie-b", false, nil},                 // 4 days: stale
+		{"golden-tie-c", true, []string{"FR", "US"}}, // fresh regions only (no offset, not a string, stale: out)
+		{"golden-two-lists", false, nil},             // regions decide over a fresh global stamp
+		{"golden-six-lenses", true, nil},             // empty map: the global stamp
+		{"golden-one-lens", true, nil},               // not an object: the global stamp
+		{"golden-trio-genres-2010", false, nil},      // never seen
+	} {
+		m, err := s.Movie(context.Background(), c.slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Theaters.Now != c.now || !slices.Equal(m.Theaters.Regions, c.regions) {
+			t.Errorf("%s: %+v, want now %v regions %v", c.slug, m.Theaters, c.now, c.regions)
+		}
 	}
 }

@@ -323,6 +323,47 @@ for (const mode of ["websocket", "blocked", "longpoll"].filter((m) => runs.inclu
       assert.ok(await connected(page), "still connected")
     }
   })
+  test(`${mode}: the show page's overview toggle and In theaters band`, async () => {
+    const path = `/movies/${fx.trioSlug}`
+    await page.goto(base + path)
+    if (live) {
+      await waitConnected(page)
+      await page.evaluate(() => (window.__e2eMarker = "overview"))
+    }
+    const shown = () =>
+      page.evaluate(() => ({
+        text: document.querySelector("#movie-overview-text")?.textContent.replace(/\s+/g, " ").trim(),
+        toggle: document.querySelector("#toggle-overview")?.textContent.trim(),
+      }))
+    assert.deepEqual(await shown(), { text: fx.overviewCut, toggle: "Show more" }, "the overview cut")
+    const band = await page.evaluate(() => ({
+      title: document.querySelector("#in-theaters-title")?.textContent.trim(),
+      line: document.querySelector("#in-theaters-line")?.textContent.trim(),
+      regions: [...document.querySelectorAll("#in-theaters .theater-region-code")].map((e) => e.textContent.trim()),
+      showtimes: document.querySelector("#showtimes-link")?.getAttribute("href"),
+    }))
+    assert.deepEqual(band, {
+      title: "In Theaters Now",
+      line: `Currently showing in ${fx.theaterRegions.length} ${fx.theaterRegions.length === 1 ? "country" : "countries"} based on TMDB data`,
+      regions: fx.theaterRegions,
+      showtimes: fx.showtimesURL,
+    })
+    // Live, the link patches; blocked, it navigates.
+    const toggle = async (want, text, label) => {
+      if (live) await page.click("#toggle-overview")
+      else await Promise.all([page.waitForNavigation(), page.click("#toggle-overview")])
+      await waitFor(`URL ${want}`, () => here(page) === want, { timeout: 8000 })
+      await waitFor(`the overview ${label}`, async () => (await shown()).text === text, { timeout: 8000 })
+    }
+    await toggle(`${path}?overview=full`, fx.overviewFull, "in full")
+    assert.equal((await shown()).toggle, "Show less")
+    await toggle(path, fx.overviewCut, "cut again")
+    assert.equal((await shown()).toggle, "Show more")
+    if (live) {
+      assert.equal(await page.evaluate(() => window.__e2eMarker), "overview", "the overview toggle reloaded the page")
+      assert.ok(await connected(page), "still connected")
+    }
+  })
   test(`${mode}: a cast member's page, then one of their films`, async () => {
     await page.goto(`${base}/movies/${fx.trioSlug}`)
     if (live) {

@@ -404,6 +404,7 @@ func TestClusterMoviesBrowser(t *testing.T) {
 	chromium := e2e.RequireChromium(t)
 	e2e.RequireAssets(t, "app.js", "app.css")
 	dsn := pgtest.Seeded(t, migrateMovies)
+	stageShowPage(t, dsn)
 	h := &clusterMovies{fronts: map[string]*frontRun{}, marks: map[string]runMark{}, samples: map[string][]clusterGauges{}}
 	// The front first: the nodes must accept its origin.
 	h.front = e2e.NewServer(t, http.HandlerFunc(h.serveFront))

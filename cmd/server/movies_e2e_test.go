@@ -10,7 +10,8 @@ package main
 // with people_match=all, clear all, a card to its show page, then a cast
 // member's person page and one of their films; the show page's Watch,
 // Video and Keywords sections and a change of the Watch region, which
-// follows the browser's locale, en-GB, once live) runs three times: over
+// follows the browser's locale, en-GB, once live; its overview toggle and
+// "In theaters" band, on the rows stageShowPage adds) runs three times: over
 // WebSocket, over LongPoll, and with the live connection blocked in the
 // browser (plain navigation through the links and GET forms). After every
 // step the script checks the URL and asks this test, through the control
@@ -89,6 +90,7 @@ func newMoviesHarnessWith(t *testing.T, cfg app.Config, wrap func(st *app.Stack,
 		_, err := movies.Migrate(ctx, dsn, nil)
 		return err
 	})
+	stageShowPage(t, dsn)
 	log := e2e.Logger(t)
 	cfg.Addr = "127.0.0.1:0"
 	if cfg.SecretKeyBase == nil {
@@ -330,6 +332,29 @@ func TestMoviesRoutes(t *testing.T) {
 	}
 }
 
+// showOverview is the trio's overview in the walks: 64 words, so the show
+// page cuts it after the 60th.
+const showOverview = "Three friends who meet every winter in the same small seaside town " +
+	"discover that the lighthouse keeper has been writing down their conversations for " +
+	"twenty years, and that his notebooks tell a story none of them remembers living, " +
+	"about a storm, a missing boat and a promise they made as children on the " +
+	"pier one night in the last week of the year before everything changed forever."
+
+// stageShowPage gives the trio (sample.GoldenSections), in the walk's
+// database, what the sample set leaves out because it depends on the
+// clock or is long: the overview above, and now-playing stamps fresh for
+// GB and US (stale for DE), so the show page has its overview toggle and
+// its "In theaters" band.
+func stageShowPage(t *testing.T, dsn string) {
+	t.Helper()
+	pgtest.Exec(t, dsn, `UPDATE movies SET overview = $1, now_playing_last_seen = now() AT TIME ZONE 'UTC',
+		now_playing_region_last_seen = jsonb_build_object(
+			'US', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+			'GB', to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'DE', to_char((now() AT TIME ZONE 'UTC') - interval '5 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+		WHERE id = $2`, showOverview, sample.GoldenSections)
+}
+
 // moviesFixtures are the sample set's landmarks movies_browser.mjs walks
 // to (TestMoviesBrowser and TestClusterMoviesBrowser).
 func moviesFixtures(t *testing.T, store *movies.Store) string {
@@ -358,6 +383,14 @@ func moviesFixtures(t *testing.T, store *movies.Store) string {
 	if avail["US"].Link == "" {
 		t.Fatal("the trio has no US watch link")
 	}
+	trio, err := store.Movie(ctx, fmt.Sprint(sample.GoldenSections))
+	words := []string{}
+	if err == nil {
+		words = strings.Fields(trio.Overview)
+	}
+	if err != nil || len(words) <= 60 || !trio.Theaters.Now || len(trio.Theaters.Regions) == 0 {
+		t.Fatalf("the trio is not staged (stageShowPage): %+v %v", trio, err)
+	}
 	b, _ := json.Marshal(map[string]any{
 		"ada": sample.GoldenAda, "bo": sample.GoldenBo,
 		"listSlug": list.URLValue(), "listID": "list-" + movies.Slugify(list.SourceKey),
@@ -370,6 +403,11 @@ func moviesFixtures(t *testing.T, store *movies.Store) string {
 		"keywords":  keywordNames(media),
 		"providers": map[string][]string{"US": providerNames(avail["US"], ""), "GB": providerNames(avail["GB"], "")},
 		"usStream":  providerNames(avail["US"], "flatrate"), "usLink": avail["US"].Link,
+		// The overview as cut (60 words and an ellipsis) and in full, the
+		// band's regions and showtimes link.
+		"overviewCut": strings.Join(words[:60], " ") + "…", "overviewFull": strings.Join(words, " "),
+		"theaterRegions": trio.Theaters.Regions,
+		"showtimesURL":   fmt.Sprintf("https://wombie.com/movies/%s-%d?utm_source=cinegraph&utm_medium=referral&utm_campaign=movie_show", trio.Slug, trio.TmdbID),
 	})
 	return string(b)
 }

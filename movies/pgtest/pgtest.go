@@ -208,3 +208,19 @@ func createFrom(t testing.TB, c *pgcluster.Cluster, name, template string) {
 		t.Fatalf("pgtest: %s: %v", q, err)
 	}
 }
+
+// Exec runs sql on dsn (a test's own database, e.g. from Seeded) and fails
+// the test on an error: for the rows a test adds to the sample set.
+func Exec(t testing.TB, dsn, sql string, args ...any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("pgtest.Exec: %v\n%s", err, sql)
+	}
+}

@@ -226,3 +226,85 @@ func TestShowSectionsFail(t *testing.T) {
 		}
 	}
 }
+
+// longOverview is 70 words: the show page cuts it after the 60th.
+var longOverview = strings.TrimSpace(strings.Repeat("Word ", 58) + "sixtieth  word\tthen ten more words to be hidden until the reader asks.")
+
+// The overview toggle and the "In theaters" band, on a database of the
+// test's own: the trio (sample.GoldenSections) gets a 70-word overview
+// and fresh now-playing stamps for GB and US (a stale one for DE); the
+// duo only a fresh global stamp; the solo comedy a stale one. Dead: the
+// overview cut with a "Show more" link to ?overview=full. Live: the link
+// and the toggle_overview event patch it in and out, other params kept.
+func TestShowOverviewAndTheaters(t *testing.T) {
+	dsn := pgtest.Seeded(t, migrate)
+	pgtest.Exec(t, dsn, `
+		UPDATE movies SET overview = $1, now_playing_last_seen = now() AT TIME ZONE 'UTC',
+			now_playing_region_last_seen = jsonb_build_object(
+				'US', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+				'GB', to_char((now() AT TIME ZONE 'UTC') - interval '2 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+				'DE', to_char((now() AT TIME ZONE 'UTC') - interval '4 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+			WHERE id = $2`, longOverview, sample.GoldenSections)
+	pgtest.Exec(t, dsn, `UPDATE movies SET now_playing_last_seen = (now() AT TIME ZONE 'UTC') - interval '1 day' WHERE slug = 'golden-duo-genres-2011';
+		UPDATE movies SET now_playing_last_seen = (now() AT TIME ZONE 'UTC') - interval '80 hours' WHERE slug = 'golden-solo-comedy-2012'`)
+	a := newApp(t, dsn, movies.Config{})
+	path := "/movies/" + sectionsSlug
+	words := strings.Fields(longOverview)
+	cut := strings.Join(words[:60], " ") + "…"
+	if !strings.HasSuffix(cut, "sixtieth word…") {
+		t.Fatalf("the test's overview is not cut after its 60th word: %q", cut)
+	}
+	p := dead{a.env.Get(path)}
+	if got := p.Text("#movie-overview-text"); got != cut {
+		t.Errorf("dead overview %q, want %q", got, cut)
+	}
+	if p.Text("#toggle-overview") != "Show more" || !slices.Equal(p.attrs("#toggle-overview", "href"), []string{path + "?overview=full"}) {
+		t.Errorf("toggle %q %q", p.Text("#toggle-overview"), p.attrs("#toggle-overview", "href"))
+	}
+	f := dead{a.env.Get(path + "?cast=all&overview=full")}
+	if f.Text("#movie-overview-text") != strings.Join(words, " ") || f.Text("#toggle-overview") != "Show less" ||
+		!slices.Equal(f.attrs("#toggle-overview", "href"), []string{path + "?cast=all"}) {
+		t.Errorf("?overview=full: %q %q %q", f.Text("#movie-overview-text"), f.Text("#toggle-overview"), f.attrs("#toggle-overview", "href"))
+	}
+	// The band: fresh regions only, sorted, with the showtimes link.
+	const showtimes = "https://wombie.com/movies/golden-trio-genres-2010-900000007?utm_source=cinegraph&utm_medium=referral&utm_campaign=movie_show"
+	if p.Text("#in-theaters-title") != "In Theaters Now" || p.Text("#in-theaters-line") != "Currently showing in 2 countries based on TMDB data" ||
+		!slices.Equal(p.Texts("#in-theaters .theater-region-code"), []string{"GB", "US"}) || p.Text("#theater-region-GB") != "🇬🇧 GB" ||
+		!slices.Equal(p.attrs("#showtimes-link", "href"), []string{showtimes}) {
+		t.Errorf("band: %q %q %q %q %q", p.Text("#in-theaters-title"), p.Text("#in-theaters-line"), p.Texts("#in-theaters .theater-region-code"),
+			p.Text("#theater-region-GB"), p.attrs("#showtimes-link", "href"))
+	}
+	// Only the global stamp: the band without regions; a stale one, or
+	// none: no band. A short overview has no toggle.
+	d := dead{a.env.Get("/movies/golden-duo-genres-2011")}
+	if d.Text("#in-theaters-title") != "In Theaters Now" || d.Has("#in-theaters-line") || d.Has(".theater-region") || !d.Has("#showtimes-link") {
+		t.Errorf("duo (global stamp only): %q", d.Texts("#in-theaters"))
+	}
+	if d.Has("#toggle-overview") || d.Text("#movie-overview-text") != "drama+comedy; Ada only" {
+		t.Errorf("duo overview: %q, toggle %v", d.Text("#movie-overview-text"), d.Has("#toggle-overview"))
+	}
+	for _, slug := range []string{"golden-solo-comedy-2012", "golden-tie-a"} {
+		if (dead{a.env.Get("/movies/" + slug)}).Has("#in-theaters") {
+			t.Errorf("%s: band shown without a fresh stamp", slug)
+		}
+	}
+	// Live: the link, then the event, with ?cast=all kept.
+	v := a.env.Live(path + "?cast=all")
+	if v.Text("#movie-overview-text") != cut || !slices.Equal(v.Texts("#in-theaters .theater-region-code"), []string{"GB", "US"}) {
+		t.Fatalf("live: %q %q", v.Text("#movie-overview-text"), v.Texts("#in-theaters .theater-region-code"))
+	}
+	if err := v.Click("#toggle-overview"); err != nil {
+		t.Fatal(err)
+	}
+	if v.URL() != path+"?cast=all&overview=full" || v.Text("#movie-overview-text") != strings.Join(words, " ") || v.Text("#toggle-overview") != "Show less" {
+		t.Errorf("after Show more: %s %q %q", v.URL(), v.Text("#movie-overview-text"), v.Text("#toggle-overview"))
+	}
+	v.HookPush("toggle_overview", nil)
+	if v.URL() != path+"?cast=all" || v.Text("#movie-overview-text") != cut || v.Text("#toggle-overview") != "Show more" {
+		t.Errorf("after toggle_overview: %s %q %q", v.URL(), v.Text("#movie-overview-text"), v.Text("#toggle-overview"))
+	}
+	v.HookPush("toggle_overview", nil)
+	if v.URL() != path+"?cast=all&overview=full" || v.Text("#movie-overview-text") != strings.Join(words, " ") {
+		t.Errorf("after toggle_overview again: %s %q", v.URL(), v.Text("#movie-overview-text"))
+	}
+}

@@ -34,6 +34,11 @@ import (
 // connects), else US. Its region menu sends change_availability_region,
 // which patches ?region= into the URL; without the live connection it is
 // a GET form.
+//
+// A long overview (more than 60 words) is cut with a "Show more" link to
+// ?overview=full (patched live; the toggle_overview event does the same);
+// a movie in theaters (movies.Theaters) gets the "In Theaters Now" band
+// with its regions and a Wombie showtimes link.
 type Show struct {
 	store *movies.Store
 	log   *slog.Logger
@@ -48,6 +53,7 @@ type Show struct {
 	region string               // the Watch section's region
 
 	fullCast, fullCrew, allReleases bool
+	fullOverview                    bool
 	scoring                         bool
 }
 
@@ -189,7 +195,8 @@ func (v *Show) sections() []section {
 }
 
 // HandleParams reads the list toggles (?cast=all, ?crew=all,
-// ?releases=all): links that work with or without the live connection;
+// ?releases=all) and the overview's (?overview=full): links that work
+// with or without the live connection;
 // and the Watch region (?region=), loading its providers when it changed.
 func (v *Show) HandleParams(s *live.Socket, u *url.URL, _ live.Params) error {
 	v.path = u.Path
@@ -197,6 +204,7 @@ func (v *Show) HandleParams(s *live.Socket, u *url.URL, _ live.Params) error {
 	v.fullCast = v.params.Get("cast") == "all"
 	v.fullCrew = v.params.Get("crew") == "all"
 	v.allReleases = v.params.Get("releases") == "all"
+	v.fullOverview = v.params.Get("overview") == "full"
 	if r := pickRegion(s, v.params); r != v.region || v.avail == nil {
 		v.region = r
 		v.loadAvailability(s)
@@ -268,6 +276,8 @@ func (v *Show) HandleEvent(s *live.Socket, e live.Event) error {
 		s.PushPatch(v.toggleHref("crew"), false)
 	case "toggle_all_releases":
 		s.PushPatch(v.toggleHref("releases"), false)
+	case "toggle_overview":
+		s.PushPatch(v.overviewHref(), false)
 	case "change_availability_region":
 		r := strings.ToUpper(e.Value.Get("region"))
 		if !movies.ValidRegion(r) {
@@ -297,14 +307,64 @@ func (v *Show) HandleInfo(s *live.Socket, _ any) error {
 // Render implements live.View.
 func (v *Show) Render() templ.Component { return showPage(v) }
 
-func (v *Show) toggleHref(key string) string {
+func (v *Show) toggleHref(key string) string { return v.flipHref(key, "all") }
+
+// overviewHref shows or cuts the overview.
+func (v *Show) overviewHref() string { return v.flipHref("overview", "full") }
+
+// flipHref is the page with key=on, or without key when it is on.
+func (v *Show) flipHref(key, on string) string {
 	p := cloneValues(v.params)
-	if p.Get(key) == "all" {
+	if p.Get(key) == on {
 		p.Del(key)
 	} else {
-		p.Set(key, "all")
+		p.Set(key, on)
 	}
 	return movies.EncodeParams(v.pagePath(), p)
+}
+
+// overviewWords is the length, in words, beyond which the overview is cut
+// (the Elixir page's truncate_words(overview, 60)).
+const overviewWords = 60
+
+// overviewCut reports whether the overview is long enough to be cut.
+func (v *Show) overviewCut() bool { return len(strings.Fields(v.m.Overview)) > overviewWords }
+
+// overviewText is the overview as shown: in full, or its first words,
+// single-spaced, with an ellipsis.
+func (v *Show) overviewText() string {
+	if v.fullOverview || !v.overviewCut() {
+		return v.m.Overview
+	}
+	return strings.Join(strings.Fields(v.m.Overview)[:overviewWords], " ") + "…"
+}
+
+// wombieBase is where the "In theaters" band sends people for showtimes
+// (cinegraph's default :wombie_base_url).
+const wombieBase = "https://wombie.com"
+
+// showtimesHref is the movie's Wombie page with cinegraph's referral
+// parameters ("" without a slug, as the Elixir page, which then has no
+// link).
+func (v *Show) showtimesHref() string {
+	if v.m.Slug == "" {
+		return ""
+	}
+	return wombieBase + "/movies/" + url.PathEscape(v.m.Slug) + "-" + strconv.Itoa(v.m.TmdbID) +
+		"?utm_source=cinegraph&utm_medium=referral&utm_campaign=movie_show"
+}
+
+// theatersLine is the band's second line: how many regions show the movie.
+func (v *Show) theatersLine() string {
+	return "Currently showing in " + plural(len(v.m.Theaters.Regions), "country", "countries") + " based on TMDB data"
+}
+
+// flagEmoji is the regional-indicator flag of a two-letter region code.
+func flagEmoji(region string) string {
+	if !movies.ValidRegion(region) {
+		return ""
+	}
+	return string([]rune{0x1F1E6 + rune(region[0]-'A'), 0x1F1E6 + rune(region[1]-'A')})
 }
 
 func (v *Show) year() string {

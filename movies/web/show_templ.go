@@ -390,21 +390,64 @@ func showPage(v *Show) templ.Component {
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if v.m.Overview != "" {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "<p id=\"movie-overview\" class=\"mt-3 max-w-3xl leading-relaxed text-stone-700\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 32, "<p id=\"movie-overview\" class=\"mt-3 max-w-3xl leading-relaxed text-stone-700\"><span id=\"movie-overview-text\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var21 string
-			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(v.m.Overview)
+			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(v.overviewText())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 51, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 52, Col: 56}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 33, "</span> ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if v.overviewCut() {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "<a id=\"toggle-overview\" href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var22 templ.SafeURL
+				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.overviewHref()))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 54, Col: 70}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"ml-1 text-sm font-medium text-violet-700 hover:underline\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templlive_rec.Open(templ_7745c5c3_Buffer)
+				if v.fullOverview {
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "Show less")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				} else {
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "Show more")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				}
+				templlive_rec.Close(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "</a>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -412,278 +455,292 @@ func showPage(v *Show) templ.Component {
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if v.m.OriginalTitle != "" && v.m.OriginalTitle != v.m.Title {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 34, "<p class=\"mt-2 text-sm text-stone-500\">Original title: ")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(v.m.OriginalTitle)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 54, Col: 80}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 35, "</p>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 36, "</div></header><nav id=\"movie-sections\" class=\"sticky top-0 z-10 -mx-4 mt-8 flex gap-1 overflow-x-auto border-b border-stone-200 bg-stone-50/95 px-4 py-2 text-sm backdrop-blur sm:mx-0 sm:px-0\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
-		for _, sec := range v.sections() {
-			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 37, "<a id=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "<p class=\"mt-2 text-sm text-stone-500\">Original title: ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var23 string
-			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs("nav-" + sec.ID)
+			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(v.m.OriginalTitle)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 60, Col: 28}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 65, Col: 80}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 38, "\" href=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var24 templ.SafeURL
-			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("#" + sec.ID))
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "</div></header>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if v.m.Theaters.Now {
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = theatersBand(v).Render(ctx, templ_7745c5c3_Buffer)
+			templlive_rec.Close(templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 60, Col: 65}
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, "<nav id=\"movie-sections\" class=\"sticky top-0 z-10 -mx-4 mt-8 flex gap-1 overflow-x-auto border-b border-stone-200 bg-stone-50/95 px-4 py-2 text-sm backdrop-blur sm:mx-0 sm:px-0\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+		for _, sec := range v.sections() {
+			templlive_rec.Row(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, "<a id=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var24 string
+			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs("nav-" + sec.ID)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 74, Col: 28}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 39, "\" class=\"rounded-full px-3 py-1 hover:bg-stone-200\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var25 string
-			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(sec.Label)
+			var templ_7745c5c3_Var25 templ.SafeURL
+			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("#" + sec.ID))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 60, Col: 129}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 74, Col: 65}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 40, "</a>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 41, "</nav><section id=\"score\" class=\"mt-8 scroll-mt-16\"><div class=\"flex flex-wrap items-baseline gap-4\"><h2 class=\"font-serif text-2xl italic\">Score</h2><a id=\"how-scored\" href=\"#scoring\" phx-click=\"show_score_modal\" class=\"text-sm font-medium text-violet-700 hover:underline\">How is this scored?</a></div><div class=\"mt-4 grid gap-6 md:grid-cols-[220px_1fr]\"><div class=\"rounded-2xl border border-stone-200 bg-white p-5\"><p class=\"text-xs font-semibold uppercase tracking-widest text-stone-500\">CineGraph score</p>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if s := v.displayScore(); s != "" {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 42, "<p id=\"movie-score\" class=\"mt-1 text-5xl font-semibold tabular-nums\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, "\" class=\"rounded-full px-3 py-1 hover:bg-stone-200\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var26 string
-			templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(s)
+			templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(sec.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 72, Col: 79}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 74, Col: 129}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 43, "</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, "</a>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.ListClose(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, "</nav><section id=\"score\" class=\"mt-8 scroll-mt-16\"><div class=\"flex flex-wrap items-baseline gap-4\"><h2 class=\"font-serif text-2xl italic\">Score</h2><a id=\"how-scored\" href=\"#scoring\" phx-click=\"show_score_modal\" class=\"text-sm font-medium text-violet-700 hover:underline\">How is this scored?</a></div><div class=\"mt-4 grid gap-6 md:grid-cols-[220px_1fr]\"><div class=\"rounded-2xl border border-stone-200 bg-white p-5\"><p class=\"text-xs font-semibold uppercase tracking-widest text-stone-500\">CineGraph score</p>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if s := v.displayScore(); s != "" {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "<p id=\"movie-score\" class=\"mt-1 text-5xl font-semibold tabular-nums\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var27 string
+			templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(s)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 86, Col: 79}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 50, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 44, "<p id=\"movie-score\" class=\"mt-1 text-5xl font-semibold text-stone-300\">—</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 51, "<p id=\"movie-score\" class=\"mt-1 text-5xl font-semibold text-stone-300\">—</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 45, "<p id=\"movie-reason\" class=\"mt-2 border-l-2 border-stone-300 pl-2 text-xs italic text-stone-500\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 52, "<p id=\"movie-reason\" class=\"mt-2 border-l-2 border-stone-300 pl-2 text-xs italic text-stone-500\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var27 string
-		templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(v.reason())
+		var templ_7745c5c3_Var28 string
+		templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(v.reason())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 76, Col: 115}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 90, Col: 115}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 46, "</p></div><div class=\"grid gap-2 sm:grid-cols-2\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 53, "</p></div><div class=\"grid gap-2 sm:grid-cols-2\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, l := range v.lenses() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 47, "<div id=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var28 string
-			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs("lens-" + l.Key)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 80, Col: 32}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 48, "\" class=\"rounded-xl border border-stone-200 bg-white px-4 py-3\"><div class=\"flex items-center justify-between text-sm\"><span class=\"font-medium\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 54, "<div id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var29 string
-			templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(l.Label)
+			templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs("lens-" + l.Key)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 82, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 94, Col: 32}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 49, "</span> ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 55, "\" class=\"rounded-xl border border-stone-200 bg-white px-4 py-3\"><div class=\"flex items-center justify-between text-sm\"><span class=\"font-medium\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var30 string
+			templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(l.Label)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 96, Col: 44}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 56, "</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			if l.Present {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 50, "<span class=\"tabular-nums\">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var30 string
-				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(l.Percent))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 84, Col: 62}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 51, "%</span>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			} else {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 52, "<span class=\"text-stone-400\">no evidence</span>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 53, "</div><div class=\"mt-2 h-1.5 overflow-hidden rounded-full bg-stone-100\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.Open(templ_7745c5c3_Buffer)
-			if l.Present {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"h-full rounded-full bg-gradient-to-r from-violet-600 to-fuchsia-600\" style=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 57, "<span class=\"tabular-nums\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var31 string
-				templ_7745c5c3_Var31, templ_7745c5c3_Err = templruntime.SanitizeStyleAttributeValues("width: " + strconv.Itoa(l.Percent) + "%")
+				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(l.Percent))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 91, Col: 140}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 98, Col: 62}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 55, "\"></div>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 58, "%</span>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 59, "<span class=\"text-stone-400\">no evidence</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 56, "</div></div>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 60, "</div><div class=\"mt-2 h-1.5 overflow-hidden rounded-full bg-stone-100\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		}
-		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 57, "</div></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if rs := v.ratings(); len(rs) > 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 58, "<dl id=\"movie-ratings\" class=\"mt-4 flex flex-wrap gap-3\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
-			for _, r := range rs {
-				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 59, "<div class=\"rounded-xl border border-stone-200 bg-white px-4 py-2\"><dt class=\"text-xs text-stone-500\">")
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if l.Present {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 61, "<div class=\"h-full rounded-full bg-gradient-to-r from-violet-600 to-fuchsia-600\" style=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var32 string
-				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(r.Source)
+				templ_7745c5c3_Var32, templ_7745c5c3_Err = templruntime.SanitizeStyleAttributeValues("width: " + strconv.Itoa(l.Percent) + "%")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 102, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 105, Col: 140}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 60, "</dt><dd class=\"font-semibold tabular-nums\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 62, "\"></div>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 63, "</div></div>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.ListClose(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 64, "</div></div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if rs := v.ratings(); len(rs) > 0 {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 65, "<dl id=\"movie-ratings\" class=\"mt-4 flex flex-wrap gap-3\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+			for _, r := range rs {
+				templlive_rec.Row(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 66, "<div class=\"rounded-xl border border-stone-200 bg-white px-4 py-2\"><dt class=\"text-xs text-stone-500\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var33 string
-				templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(r.Value)
+				templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(r.Source)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 103, Col: 56}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 116, Col: 53}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 61, "</dd></div>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 67, "</dt><dd class=\"font-semibold tabular-nums\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var34 string
+				templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(r.Value)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 117, Col: 56}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 68, "</dd></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 62, "</dl>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 69, "</dl>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 63, "</section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 70, "</section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -697,130 +754,130 @@ func showPage(v *Show) templ.Component {
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 64, "<section id=\"cast\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Cast</h2>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 71, "<section id=\"cast\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Cast</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if len(v.m.Cast) == 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 65, "<p class=\"mt-2 text-sm italic text-stone-500\">No cast listed.</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 72, "<p class=\"mt-2 text-sm italic text-stone-500\">No cast listed.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 66, "<ul class=\"mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 73, "<ul class=\"mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for i, c := range v.cast() {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 67, "<li id=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 74, "<li id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var34 string
-				templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(creditID("cast", i, c))
+				var templ_7745c5c3_Var35 string
+				templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(creditID("cast", i, c))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 119, Col: 38}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 68, "\" class=\"credit rounded-xl border border-stone-200 bg-white px-3 py-2\"><p class=\"truncate text-sm font-medium\"><a href=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var35 templ.SafeURL
-				templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(personHref(c)))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 120, Col: 86}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 133, Col: 38}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 69, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"person-link hover:underline\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 75, "\" class=\"credit rounded-xl border border-stone-200 bg-white px-3 py-2\"><p class=\"truncate text-sm font-medium\"><a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var36 string
-				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
+				var templ_7745c5c3_Var36 templ.SafeURL
+				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(personHref(c)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 120, Col: 185}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 134, Col: 86}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 70, "</a></p><p class=\"truncate text-xs text-stone-500\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 76, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"person-link hover:underline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var37 string
-				templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(c.Character)
+				templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 121, Col: 64}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 134, Col: 185}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 71, "</p></li>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 77, "</a></p><p class=\"truncate text-xs text-stone-500\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			}
-			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 72, "</ul>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.Open(templ_7745c5c3_Buffer)
-			if len(v.m.Cast) > shortList {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 73, "<a id=\"toggle-cast\" href=\"")
+				var templ_7745c5c3_Var38 string
+				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(c.Character)
 				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var38 templ.SafeURL
-				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("cast")))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 126, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 135, Col: 64}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 74, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 78, "</p></li>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 79, "</ul>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if len(v.m.Cast) > shortList {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 80, "<a id=\"toggle-cast\" href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var39 templ.SafeURL
+				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("cast")))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 140, Col: 68}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 81, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				templlive_rec.Open(templ_7745c5c3_Buffer)
 				if v.fullCast {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 75, "Show fewer")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 82, "Show fewer")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					var templ_7745c5c3_Var39 string
-					templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.Cast), shortList))
+					var templ_7745c5c3_Var40 string
+					templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.Cast), shortList))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 130, Col: 40}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 144, Col: 40}
 					}
 					templlive_rec.Dyn(templ_7745c5c3_Buffer)
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				templlive_rec.Close(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 76, "</a>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 83, "</a>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -828,130 +885,130 @@ func showPage(v *Show) templ.Component {
 			templlive_rec.Close(templ_7745c5c3_Buffer)
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 77, "</section><section id=\"crew\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Crew</h2>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 84, "</section><section id=\"crew\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Crew</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if len(v.m.Crew) == 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 78, "<p class=\"mt-2 text-sm italic text-stone-500\">No crew listed.</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 85, "<p class=\"mt-2 text-sm italic text-stone-500\">No crew listed.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 79, "<ul class=\"mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 86, "<ul class=\"mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for i, c := range v.crew() {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 80, "<li id=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 87, "<li id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var40 string
-				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(creditID("crew", i, c))
+				var templ_7745c5c3_Var41 string
+				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(creditID("crew", i, c))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 143, Col: 38}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 81, "\" class=\"credit rounded-xl border border-stone-200 bg-white px-3 py-2\"><p class=\"truncate text-sm font-medium\"><a href=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var41 templ.SafeURL
-				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(personHref(c)))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 144, Col: 86}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 157, Col: 38}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 82, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"person-link hover:underline\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 88, "\" class=\"credit rounded-xl border border-stone-200 bg-white px-3 py-2\"><p class=\"truncate text-sm font-medium\"><a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var42 string
-				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
+				var templ_7745c5c3_Var42 templ.SafeURL
+				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(personHref(c)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 144, Col: 185}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 158, Col: 86}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 83, "</a></p><p class=\"truncate text-xs text-stone-500\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 89, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"person-link hover:underline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var43 string
-				templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(c.Job)
+				templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 145, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 158, Col: 185}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 84, "</p></li>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 90, "</a></p><p class=\"truncate text-xs text-stone-500\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			}
-			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 85, "</ul>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.Open(templ_7745c5c3_Buffer)
-			if len(v.m.Crew) > shortList {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 86, "<a id=\"toggle-crew\" href=\"")
+				var templ_7745c5c3_Var44 string
+				templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(c.Job)
 				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var44 templ.SafeURL
-				templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("crew")))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 150, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 159, Col: 58}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 87, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 91, "</p></li>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 92, "</ul>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if len(v.m.Crew) > shortList {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 93, "<a id=\"toggle-crew\" href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var45 templ.SafeURL
+				templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("crew")))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 164, Col: 68}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 94, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				templlive_rec.Open(templ_7745c5c3_Buffer)
 				if v.fullCrew {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 88, "Show fewer")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 95, "Show fewer")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					var templ_7745c5c3_Var45 string
-					templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.Crew), shortList))
+					var templ_7745c5c3_Var46 string
+					templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.Crew), shortList))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 154, Col: 40}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 168, Col: 40}
 					}
 					templlive_rec.Dyn(templ_7745c5c3_Buffer)
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				templlive_rec.Close(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 89, "</a>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 96, "</a>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -959,186 +1016,128 @@ func showPage(v *Show) templ.Component {
 			templlive_rec.Close(templ_7745c5c3_Buffer)
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 90, "</section><section id=\"studios\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Studios</h2>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 97, "</section><section id=\"studios\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Studios</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if len(v.m.Companies) == 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 91, "<p class=\"mt-2 text-sm italic text-stone-500\">No production companies listed.</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 98, "<p class=\"mt-2 text-sm italic text-stone-500\">No production companies listed.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 92, "<ul class=\"mt-3 flex flex-wrap gap-2\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 99, "<ul class=\"mt-3 flex flex-wrap gap-2\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for _, c := range v.m.Companies {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 93, "<li id=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var46 string
-				templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs("company-" + strconv.FormatInt(c.ID, 10))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 167, Col: 56}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 94, "\" class=\"rounded-full border border-stone-300 bg-white px-3 py-1 text-sm\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 100, "<li id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var47 string
-				templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
+				templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs("company-" + strconv.FormatInt(c.ID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 167, Col: 139}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 181, Col: 56}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 95, "</li>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 96, "</ul>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 97, "</section><section id=\"awards\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Awards</h2>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if len(v.m.Nominations) == 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 98, "<p class=\"mt-2 text-sm italic text-stone-500\">No festival nominations recorded.</p>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 99, "<ul class=\"mt-3 space-y-2\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
-			for i, n := range v.m.Nominations {
-				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 100, "<li id=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 101, "\" class=\"rounded-full border border-stone-300 bg-white px-3 py-1 text-sm\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var48 string
-				templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs("nomination-" + strconv.Itoa(i))
+				templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 179, Col: 47}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 181, Col: 139}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 101, "\" class=\"flex items-center gap-3 rounded-xl border border-stone-200 bg-white px-4 py-2 text-sm\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 102, "</li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templlive_rec.Open(templ_7745c5c3_Buffer)
-				if n.Won {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 102, "<span class=\"rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800\">🏆 Won</span> ")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				} else {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 103, "<span class=\"rounded-full bg-stone-100 px-2 py-0.5 text-xs font-semibold text-stone-600\">Nominated</span> ")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				}
-				templlive_rec.Close(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 104, "<span>")
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 103, "</ul>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 104, "</section><section id=\"awards\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Awards</h2>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if len(v.m.Nominations) == 0 {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 105, "<p class=\"mt-2 text-sm italic text-stone-500\">No festival nominations recorded.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		} else {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 106, "<ul class=\"mt-3 space-y-2\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+			for i, n := range v.m.Nominations {
+				templlive_rec.Row(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 107, "<li id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var49 string
-				templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(nominationLine(n))
+				templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs("nomination-" + strconv.Itoa(i))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 185, Col: 33}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 193, Col: 47}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 105, "</span></li>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 108, "\" class=\"flex items-center gap-3 rounded-xl border border-stone-200 bg-white px-4 py-2 text-sm\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			}
-			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 106, "</ul>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 107, "</section><section id=\"lists\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Lists</h2>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if len(v.m.Lists) == 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 108, "<p class=\"mt-2 text-sm italic text-stone-500\">Not on any canonical list.</p>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 109, "<ul class=\"mt-3 flex flex-wrap gap-2\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
-			for _, l := range v.m.Lists {
-				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 110, "<li id=\"")
+				templlive_rec.Open(templ_7745c5c3_Buffer)
+				if n.Won {
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 109, "<span class=\"rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800\">🏆 Won</span> ")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				} else {
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 110, "<span class=\"rounded-full bg-stone-100 px-2 py-0.5 text-xs font-semibold text-stone-600\">Nominated</span> ")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				}
+				templlive_rec.Close(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 111, "<span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var50 string
-				templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs("on-list-" + strconv.FormatInt(l.List.ID, 10))
+				templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs(nominationLine(n))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 198, Col: 61}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 199, Col: 33}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var50))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 111, "\" class=\"rounded-full border border-violet-200 bg-violet-50 px-3 py-1 text-sm text-violet-900\">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var51 string
-				templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(l.List.Name)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 198, Col: 170}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 112, "</li>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 112, "</span></li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1150,7 +1149,65 @@ func showPage(v *Show) templ.Component {
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 114, "</section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 114, "</section><section id=\"lists\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Lists</h2>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if len(v.m.Lists) == 0 {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 115, "<p class=\"mt-2 text-sm italic text-stone-500\">Not on any canonical list.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		} else {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 116, "<ul class=\"mt-3 flex flex-wrap gap-2\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+			for _, l := range v.m.Lists {
+				templlive_rec.Row(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 117, "<li id=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var51 string
+				templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs("on-list-" + strconv.FormatInt(l.List.ID, 10))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 212, Col: 61}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 118, "\" class=\"rounded-full border border-violet-200 bg-violet-50 px-3 py-1 text-sm text-violet-900\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var52 string
+				templ_7745c5c3_Var52, templ_7745c5c3_Err = templ.JoinStringErrs(l.List.Name)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 212, Col: 170}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var52))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 119, "</li>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 120, "</ul>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 121, "</section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1184,27 +1241,27 @@ func showPage(v *Show) templ.Component {
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 115, "<section id=\"releases\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Releases</h2>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 122, "<section id=\"releases\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Releases</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if d := v.released(); d != "" {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 116, "<p class=\"mt-2 text-sm text-stone-600\">Released ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 123, "<p class=\"mt-2 text-sm text-stone-600\">Released ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var52 string
-			templ_7745c5c3_Var52, templ_7745c5c3_Err = templ.JoinStringErrs(d)
+			var templ_7745c5c3_Var53 string
+			templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(d)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 215, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 229, Col: 56}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var52))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 117, "</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 124, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1212,91 +1269,91 @@ func showPage(v *Show) templ.Component {
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if len(v.m.ReleaseDates) > 0 {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 118, "<ul class=\"mt-3 space-y-1 text-sm text-stone-700\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 125, "<ul class=\"mt-3 space-y-1 text-sm text-stone-700\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for i, r := range v.releases() {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 119, "<li id=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var53 string
-				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs("release-" + strconv.Itoa(i))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 220, Col: 44}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 120, "\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 126, "<li id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var54 string
-				templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(releaseLine(r))
+				templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs("release-" + strconv.Itoa(i))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 220, Col: 63}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 234, Col: 44}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 121, "</li>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 127, "\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			}
-			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 122, "</ul>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templlive_rec.Open(templ_7745c5c3_Buffer)
-			if len(v.m.ReleaseDates) > 6 {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 123, "<a id=\"toggle-releases\" href=\"")
+				var templ_7745c5c3_Var55 string
+				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(releaseLine(r))
 				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var55 templ.SafeURL
-				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("releases")))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 224, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 234, Col: 63}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 124, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 128, "</li>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 129, "</ul>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if len(v.m.ReleaseDates) > 6 {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 130, "<a id=\"toggle-releases\" href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var56 templ.SafeURL
+				templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.toggleHref("releases")))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 238, Col: 76}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 131, "\" data-phx-link=\"patch\" data-phx-link-state=\"replace\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				templlive_rec.Open(templ_7745c5c3_Buffer)
 				if v.allReleases {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 125, "Show fewer")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 132, "Show fewer")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					var templ_7745c5c3_Var56 string
-					templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.ReleaseDates), 6))
+					var templ_7745c5c3_Var57 string
+					templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(more(len(v.m.ReleaseDates), 6))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 228, Col: 40}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 242, Col: 40}
 					}
 					templlive_rec.Dyn(templ_7745c5c3_Buffer)
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				templlive_rec.Close(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 126, "</a>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 133, "</a>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1304,7 +1361,7 @@ func showPage(v *Show) templ.Component {
 			templlive_rec.Close(templ_7745c5c3_Buffer)
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 127, "</section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 134, "</section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1318,31 +1375,31 @@ func showPage(v *Show) templ.Component {
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 128, "</div>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 135, "</div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var57 = []any{"cg-modal fixed inset-0 z-50 items-center justify-center p-4", templ.KV("is-open", v.scoring)}
+		var templ_7745c5c3_Var58 = []any{"cg-modal fixed inset-0 z-50 items-center justify-center p-4", templ.KV("is-open", v.scoring)}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var57...)
+		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var58...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 129, "<div id=\"scoring\" class=\"")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 136, "<div id=\"scoring\" class=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var58 string
-		templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var57).String())
+		var templ_7745c5c3_Var59 string
+		templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var58).String())
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 1, Col: 0}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 130, "\"><a href=\"#_\" phx-click=\"hide_score_modal\" class=\"absolute inset-0 bg-stone-900/50\" aria-label=\"Close\"></a>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 137, "\"><a href=\"#_\" phx-click=\"hide_score_modal\" class=\"absolute inset-0 bg-stone-900/50\" aria-label=\"Close\"></a>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1352,7 +1409,7 @@ func showPage(v *Show) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 131, "</div></div>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 138, "</div></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1380,131 +1437,131 @@ func collabsSection(v *Show) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var59 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var59 == nil {
-			templ_7745c5c3_Var59 = templ.NopComponent
+		templ_7745c5c3_Var60 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var60 == nil {
+			templ_7745c5c3_Var60 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 132, "<section id=\"collabs\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Collabs</h2><p class=\"mt-1 text-sm text-stone-500\">Key people of this film who have worked together on other films.</p><ul class=\"mt-3 grid gap-3 md:grid-cols-2\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 139, "<section id=\"collabs\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Collabs</h2><p class=\"mt-1 text-sm text-stone-500\">Key people of this film who have worked together on other films.</p><ul class=\"mt-3 grid gap-3 md:grid-cols-2\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, c := range v.conn.Collabs {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 133, "<li id=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 140, "<li id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var60 string
-			templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(collabID(c))
+			var templ_7745c5c3_Var61 string
+			templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(collabID(c))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 253, Col: 24}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 134, "\" class=\"collab rounded-xl border border-stone-200 bg-white px-4 py-3\"><p class=\"text-sm\"><a href=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var61 templ.SafeURL
-			templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(c.A.Href()))
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 255, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 267, Col: 24}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var61))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 135, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"font-medium hover:underline\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 141, "\" class=\"collab rounded-xl border border-stone-200 bg-white px-4 py-3\"><p class=\"text-sm\"><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var62 string
-			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(c.A.Name)
+			var templ_7745c5c3_Var62 templ.SafeURL
+			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(c.A.Href()))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 255, Col: 142}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 269, Col: 41}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 136, "</a> <span class=\"text-xs text-stone-500\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 142, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"font-medium hover:underline\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var63 string
-			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(collabRole(c.A))
+			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(c.A.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 256, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 269, Col: 142}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 137, "</span> <span aria-hidden=\"true\" class=\"text-stone-400\">&amp;</span> <a href=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 143, "</a> <span class=\"text-xs text-stone-500\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var64 templ.SafeURL
-			templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(c.B.Href()))
+			var templ_7745c5c3_Var64 string
+			templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(collabRole(c.A))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 258, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 270, Col: 60}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 138, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"font-medium hover:underline\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 144, "</span> <span aria-hidden=\"true\" class=\"text-stone-400\">&amp;</span> <a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var65 string
-			templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(c.B.Name)
+			var templ_7745c5c3_Var65 templ.SafeURL
+			templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(c.B.Href()))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 258, Col: 142}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 272, Col: 41}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 139, "</a> <span class=\"text-xs text-stone-500\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 145, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"font-medium hover:underline\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var66 string
-			templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(collabRole(c.B))
+			templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(c.B.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 259, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 272, Col: 142}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var66))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 140, "</span></p><p class=\"collab-count mt-1 text-xs font-semibold uppercase tracking-widest text-violet-700\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 146, "</a> <span class=\"text-xs text-stone-500\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var67 string
-			templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(c.Films))
+			templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(collabRole(c.B))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 261, Col: 121}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 273, Col: 60}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var67))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 141, " films together</p><p class=\"mt-1 text-sm text-stone-600\">Also: ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 147, "</span></p><p class=\"collab-count mt-1 text-xs font-semibold uppercase tracking-widest text-violet-700\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var68 string
+			templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(c.Films))
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 275, Col: 121}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 148, " films together</p><p class=\"mt-1 text-sm text-stone-600\">Also: ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1513,53 +1570,53 @@ func collabsSection(v *Show) templ.Component {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
 				templlive_rec.Open(templ_7745c5c3_Buffer)
 				if i > 0 {
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 142, "<span aria-hidden=\"true\">·</span>")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 149, "<span aria-hidden=\"true\">·</span>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				templlive_rec.Close(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 143, " <a href=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 150, " <a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var68 templ.SafeURL
-				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(f.Href()))
+				var templ_7745c5c3_Var69 templ.SafeURL
+				templ_7745c5c3_Var69, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(f.Href()))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 268, Col: 40}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 144, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"collab-film hover:underline\">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var69 string
-				templ_7745c5c3_Var69, templ_7745c5c3_Err = templ.JoinStringErrs(filmLabel(f))
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 268, Col: 145}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 282, Col: 40}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var69))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 145, "</a>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 151, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"collab-film hover:underline\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var70 string
+				templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(filmLabel(f))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 282, Col: 145}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 152, "</a>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 146, "</p></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 153, "</p></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 147, "</ul></section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 154, "</ul></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1587,197 +1644,197 @@ func relatedSection(v *Show) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var70 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var70 == nil {
-			templ_7745c5c3_Var70 = templ.NopComponent
+		templ_7745c5c3_Var71 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var71 == nil {
+			templ_7745c5c3_Var71 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 148, "<section id=\"related\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Related</h2><ul class=\"mt-3 grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 155, "<section id=\"related\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Related</h2><ul class=\"mt-3 grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, r := range v.conn.Related {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 149, "<li id=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 156, "<li id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var71 string
-			templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs("related-" + strconv.FormatInt(r.ID, 10))
+			var templ_7745c5c3_Var72 string
+			templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs("related-" + strconv.FormatInt(r.ID, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 284, Col: 53}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 150, "\" class=\"related\"><a href=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var72 templ.SafeURL
-			templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(r.Href()))
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 285, Col: 38}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 298, Col: 53}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 151, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"group block\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 157, "\" class=\"related\"><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var73 = []any{"relative aspect-[2/3] overflow-hidden rounded-xl bg-gradient-to-br shadow-sm ring-1 ring-black/5", tileClass(r.ID)}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var73...)
+			var templ_7745c5c3_Var73 templ.SafeURL
+			templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(r.Href()))
 			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 152, "<div class=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var74 string
-			templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var73).String())
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 1, Col: 0}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 299, Col: 38}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 153, "\"><span class=\"absolute inset-0 flex items-center justify-center p-3 text-center font-serif text-sm italic leading-tight text-white/90\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 158, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\" class=\"group block\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var74 = []any{"relative aspect-[2/3] overflow-hidden rounded-xl bg-gradient-to-br shadow-sm ring-1 ring-black/5", tileClass(r.ID)}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var74...)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 159, "<div class=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var75 string
-			templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
+			templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var74).String())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 287, Col: 150}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 1, Col: 0}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 154, "</span> ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 160, "\"><span class=\"absolute inset-0 flex items-center justify-center p-3 text-center font-serif text-sm italic leading-tight text-white/90\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var76 string
+			templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 301, Col: 150}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 161, "</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			if u := r.PosterURL(); u != "" {
-				var templ_7745c5c3_Var76 = []any{"cg-poster absolute inset-0 h-full w-full bg-gradient-to-br object-cover", tileClass(r.ID)}
+				var templ_7745c5c3_Var77 = []any{"cg-poster absolute inset-0 h-full w-full bg-gradient-to-br object-cover", tileClass(r.ID)}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var76...)
+				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var77...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 155, "<img src=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var77 string
-				templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(u)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 289, Col: 20}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 156, "\" alt=\"\" loading=\"lazy\" data-title=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 162, "<img src=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var78 string
-				templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
+				templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(u)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 289, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 303, Col: 20}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var78))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 157, "\" class=\"")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 163, "\" alt=\"\" loading=\"lazy\" data-title=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var79 string
-				templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var76).String())
+				templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 1, Col: 0}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 303, Col: 65}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 158, "\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 164, "\" class=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var80 string
+				templ_7745c5c3_Var80, templ_7745c5c3_Err = templ.JoinStringErrs(templ.CSSClasses(templ_7745c5c3_Var77).String())
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 1, Col: 0}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var80))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 165, "\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 159, "</div><p class=\"related-title mt-2 truncate text-sm font-medium group-hover:underline\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 166, "</div><p class=\"related-title mt-2 truncate text-sm font-medium group-hover:underline\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var80 string
-			templ_7745c5c3_Var80, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
+			var templ_7745c5c3_Var81 string
+			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(r.Title)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 292, Col: 96}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 306, Col: 96}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var80))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 160, "</p><p class=\"text-xs text-stone-500\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 167, "</p><p class=\"text-xs text-stone-500\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			if y := r.Year(); y != "" {
-				var templ_7745c5c3_Var81 string
-				templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(y)
+				var templ_7745c5c3_Var82 string
+				templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(y)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 295, Col: 11}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 309, Col: 11}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 161, " · ")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 168, " · ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.Close(templ_7745c5c3_Buffer)
-			var templ_7745c5c3_Var82 string
-			templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(sharedLine(r))
+			var templ_7745c5c3_Var83 string
+			templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(sharedLine(r))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 297, Col: 22}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 311, Col: 22}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 162, "</p></a></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 169, "</p></a></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 163, "</ul></section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 170, "</ul></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1805,235 +1862,235 @@ func watchSection(v *Show) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var83 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var83 == nil {
-			templ_7745c5c3_Var83 = templ.NopComponent
+		templ_7745c5c3_Var84 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var84 == nil {
+			templ_7745c5c3_Var84 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 164, "<section id=\"watch\" class=\"mt-10 scroll-mt-16\" data-region=\"")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 171, "<section id=\"watch\" class=\"mt-10 scroll-mt-16\" data-region=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var84 string
-		templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(v.avail.Region)
+		var templ_7745c5c3_Var85 string
+		templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinStringErrs(v.avail.Region)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 309, Col: 76}
-		}
-		templlive_rec.Dyn(templ_7745c5c3_Buffer)
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 165, "\"><div class=\"flex flex-wrap items-baseline justify-between gap-3\"><h2 class=\"font-serif text-2xl italic\">Watch</h2><form id=\"watch-region-form\" method=\"get\" action=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var85 templ.SafeURL
-		templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.pagePath() + "#watch"))
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 312, Col: 92}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 323, Col: 76}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var85))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 166, "\" data-cg-get phx-change=\"change_availability_region\" phx-submit=\"change_availability_region\" phx-auto-recover=\"ignore\" class=\"flex items-center gap-2 text-sm\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 172, "\"><div class=\"flex flex-wrap items-baseline justify-between gap-3\"><h2 class=\"font-serif text-2xl italic\">Watch</h2><form id=\"watch-region-form\" method=\"get\" action=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var86 templ.SafeURL
+		templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.pagePath() + "#watch"))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 326, Col: 92}
+		}
+		templlive_rec.Dyn(templ_7745c5c3_Buffer)
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 173, "\" data-cg-get phx-change=\"change_availability_region\" phx-submit=\"change_availability_region\" phx-auto-recover=\"ignore\" class=\"flex items-center gap-2 text-sm\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, h := range v.regionHidden() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 167, "<input type=\"hidden\" name=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var86 string
-			templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(h.Name)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 314, Col: 39}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 168, "\" value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 174, "<input type=\"hidden\" name=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var87 string
-			templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(h.Value)
+			templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(h.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 314, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 328, Col: 39}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var87))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 169, "\"> ")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 170, "<label for=\"watch-region\" class=\"text-stone-500\">Region</label> <select id=\"watch-region\" name=\"region\" class=\"rounded-lg border border-stone-300 bg-white px-2 py-1\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
-		for _, r := range v.regionOptions() {
-			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 171, "<option value=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 175, "\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var88 string
-			templ_7745c5c3_Var88, templ_7745c5c3_Err = templ.JoinStringErrs(r.ISO)
+			templ_7745c5c3_Var88, templ_7745c5c3_Err = templ.JoinStringErrs(h.Value)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 319, Col: 27}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 328, Col: 57}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var88))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 172, "\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 176, "\"> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templlive_rec.Open(templ_7745c5c3_Buffer)
-			if r.ISO == v.avail.Region {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 173, " selected")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 174, ">")
+		}
+		templlive_rec.ListClose(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 177, "<label for=\"watch-region\" class=\"text-stone-500\">Region</label> <select id=\"watch-region\" name=\"region\" class=\"rounded-lg border border-stone-300 bg-white px-2 py-1\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+		for _, r := range v.regionOptions() {
+			templlive_rec.Row(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 178, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var89 string
-			templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(r.Name)
+			templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(r.ISO)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 319, Col: 76}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 333, Col: 27}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var89))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 175, "</option>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 179, "\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		}
-		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 176, "</select> <button id=\"watch-region-go\" type=\"submit\" class=\"rounded-lg border border-stone-300 bg-white px-2 py-1 font-medium\">Show</button></form></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templlive_rec.Open(templ_7745c5c3_Buffer)
-		if v.avail.Empty() {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 177, "<p id=\"watch-none\" class=\"mt-3 text-sm italic text-stone-500\">Not available to stream in ")
+			templlive_rec.Open(templ_7745c5c3_Buffer)
+			if r.ISO == v.avail.Region {
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 180, " selected")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.Close(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 181, ">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var90 string
-			templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(v.avail.RegionName())
+			templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(r.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 326, Col: 114}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 333, Col: 76}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var90))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 178, ".</p>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 182, "</option>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.ListClose(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 183, "</select> <button id=\"watch-region-go\" type=\"submit\" class=\"rounded-lg border border-stone-300 bg-white px-2 py-1 font-medium\">Show</button></form></div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if v.avail.Empty() {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 184, "<p id=\"watch-none\" class=\"mt-3 text-sm italic text-stone-500\">Not available to stream in ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var91 string
+			templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs(v.avail.RegionName())
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 340, Col: 114}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var91))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 185, ".</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 179, "<div id=\"watch-offers\" class=\"mt-3 space-y-3\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 186, "<div id=\"watch-offers\" class=\"mt-3 space-y-3\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 			for _, g := range v.avail.Groups {
 				templlive_rec.Row(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 180, "<div id=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var91 string
-				templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs("watch-" + g.Type)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 330, Col: 32}
-				}
-				templlive_rec.Dyn(templ_7745c5c3_Buffer)
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var91))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 181, "\" class=\"watch-group\"><h3 class=\"text-xs font-semibold uppercase tracking-widest text-stone-500\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 187, "<div id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var92 string
-				templ_7745c5c3_Var92, templ_7745c5c3_Err = templ.JoinStringErrs(g.Label())
+				templ_7745c5c3_Var92, templ_7745c5c3_Err = templ.JoinStringErrs("watch-" + g.Type)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 331, Col: 92}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 344, Col: 32}
 				}
 				templlive_rec.Dyn(templ_7745c5c3_Buffer)
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var92))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 182, "</h3><ul class=\"mt-1 flex flex-wrap gap-2\">")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 188, "\" class=\"watch-group\"><h3 class=\"text-xs font-semibold uppercase tracking-widest text-stone-500\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var93 string
+				templ_7745c5c3_Var93, templ_7745c5c3_Err = templ.JoinStringErrs(g.Label())
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 345, Col: 92}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var93))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 189, "</h3><ul class=\"mt-1 flex flex-wrap gap-2\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 				for _, o := range g.Offers {
 					templlive_rec.Row(templ_7745c5c3_Buffer)
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 183, "<li id=\"")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 190, "<li id=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					var templ_7745c5c3_Var93 string
-					templ_7745c5c3_Var93, templ_7745c5c3_Err = templ.JoinStringErrs("watch-" + g.Type + "-" + strconv.FormatInt(o.ProviderID, 10))
+					var templ_7745c5c3_Var94 string
+					templ_7745c5c3_Var94, templ_7745c5c3_Err = templ.JoinStringErrs("watch-" + g.Type + "-" + strconv.FormatInt(o.ProviderID, 10))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 334, Col: 78}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 348, Col: 78}
 					}
 					templlive_rec.Dyn(templ_7745c5c3_Buffer)
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var93))
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var94))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 184, "\" class=\"watch-provider\">")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 191, "\" class=\"watch-provider\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					templlive_rec.Open(templ_7745c5c3_Buffer)
 					if v.avail.Link != "" {
-						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 185, "<a href=\"")
+						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 192, "<a href=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						var templ_7745c5c3_Var94 templ.SafeURL
-						templ_7745c5c3_Var94, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.avail.Link))
+						var templ_7745c5c3_Var95 templ.SafeURL
+						templ_7745c5c3_Var95, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.avail.Link))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 336, Col: 47}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 350, Col: 47}
 						}
 						templlive_rec.Dyn(templ_7745c5c3_Buffer)
-						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var94))
+						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var95))
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 186, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1.5 text-sm hover:border-stone-400\">")
+						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 193, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1.5 text-sm hover:border-stone-400\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -2043,12 +2100,12 @@ func watchSection(v *Show) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 187, "</a>")
+						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 194, "</a>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 					} else {
-						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 188, "<span class=\"flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1.5 text-sm\">")
+						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 195, "<span class=\"flex items-center gap-2 rounded-xl border border-stone-200 bg-white px-3 py-1.5 text-sm\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -2058,25 +2115,25 @@ func watchSection(v *Show) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 189, "</span>")
+						templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 196, "</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 					}
 					templlive_rec.Close(templ_7745c5c3_Buffer)
-					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 190, "</li>")
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 197, "</li>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				templlive_rec.ListClose(templ_7745c5c3_Buffer)
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 191, "</ul></div>")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 198, "</ul></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.ListClose(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 192, "</div>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 199, "</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2084,27 +2141,27 @@ func watchSection(v *Show) templ.Component {
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if v.avail.Link != "" {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 193, "<a id=\"watch-link\" href=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 200, "<a id=\"watch-link\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var95 templ.SafeURL
-			templ_7745c5c3_Var95, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.avail.Link))
+			var templ_7745c5c3_Var96 templ.SafeURL
+			templ_7745c5c3_Var96, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.avail.Link))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 352, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 366, Col: 56}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var95))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var96))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 194, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">All watch options on TMDb (JustWatch) →</a>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 201, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"mt-3 inline-block text-sm font-medium text-violet-700 hover:underline\">All watch options on TMDb (JustWatch) →</a>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 195, "</section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 202, "</section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2130,48 +2187,48 @@ func providerTile(o movies.Offer) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var96 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var96 == nil {
-			templ_7745c5c3_Var96 = templ.NopComponent
+		templ_7745c5c3_Var97 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var97 == nil {
+			templ_7745c5c3_Var97 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
 		templlive_rec.Open(templ_7745c5c3_Buffer)
 		if u := o.LogoURL(); u != "" {
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 196, "<img src=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 203, "<img src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var97 string
-			templ_7745c5c3_Var97, templ_7745c5c3_Err = templ.JoinStringErrs(u)
+			var templ_7745c5c3_Var98 string
+			templ_7745c5c3_Var98, templ_7745c5c3_Err = templ.JoinStringErrs(u)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 359, Col: 14}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 373, Col: 14}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var97))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var98))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 197, "\" alt=\"\" loading=\"lazy\" class=\"h-6 w-6 rounded\"> ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 204, "\" alt=\"\" loading=\"lazy\" class=\"h-6 w-6 rounded\"> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.Close(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 198, "<span class=\"provider-name\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 205, "<span class=\"provider-name\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var98 string
-		templ_7745c5c3_Var98, templ_7745c5c3_Err = templ.JoinStringErrs(o.Name)
+		var templ_7745c5c3_Var99 string
+		templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinStringErrs(o.Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 361, Col: 37}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 375, Col: 37}
 		}
 		templlive_rec.Dyn(templ_7745c5c3_Buffer)
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var98))
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var99))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 199, "</span>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 206, "</span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2199,107 +2256,107 @@ func videoSection(v *Show) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var99 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var99 == nil {
-			templ_7745c5c3_Var99 = templ.NopComponent
+		templ_7745c5c3_Var100 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var100 == nil {
+			templ_7745c5c3_Var100 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 200, "<section id=\"video\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Video</h2><ul class=\"mt-3 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 207, "<section id=\"video\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Video</h2><ul class=\"mt-3 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for i, vd := range v.videos() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 201, "<li id=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 208, "<li id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var100 string
-			templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs("video-" + strconv.Itoa(i))
+			var templ_7745c5c3_Var101 string
+			templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs("video-" + strconv.Itoa(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 371, Col: 39}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var100))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 202, "\" class=\"video\"><a href=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var101 templ.SafeURL
-			templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(vd.WatchURL()))
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 372, Col: 43}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 385, Col: 39}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var101))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 203, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"group block\"><div class=\"relative aspect-video overflow-hidden rounded-xl bg-stone-800\"><img src=\"")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 209, "\" class=\"video\"><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var102 string
-			templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinStringErrs(vd.ThumbnailURL())
+			var templ_7745c5c3_Var102 templ.SafeURL
+			templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(vd.WatchURL()))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 374, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 386, Col: 43}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var102))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 204, "\" alt=\"\" loading=\"lazy\" class=\"absolute inset-0 h-full w-full object-cover\"> <span aria-hidden=\"true\" class=\"absolute inset-0 flex items-center justify-center text-4xl text-white/90\">▶</span></div><p class=\"video-name mt-2 truncate text-sm font-medium group-hover:underline\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 210, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"group block\"><div class=\"relative aspect-video overflow-hidden rounded-xl bg-stone-800\"><img src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var103 string
-			templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(vd.Name)
+			templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(vd.ThumbnailURL())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 377, Col: 93}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 388, Col: 35}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var103))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 205, "</p><p class=\"video-type text-xs text-stone-500\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 211, "\" alt=\"\" loading=\"lazy\" class=\"absolute inset-0 h-full w-full object-cover\"> <span aria-hidden=\"true\" class=\"absolute inset-0 flex items-center justify-center text-4xl text-white/90\">▶</span></div><p class=\"video-name mt-2 truncate text-sm font-medium group-hover:underline\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var104 string
-			templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(vd.Type)
+			templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(vd.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 379, Col: 16}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 391, Col: 93}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var104))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 206, " ")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 212, "</p><p class=\"video-type text-xs text-stone-500\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var105 string
+			templ_7745c5c3_Var105, templ_7745c5c3_Err = templ.JoinStringErrs(vd.Type)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 393, Col: 16}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var105))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 213, " ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templlive_rec.Open(templ_7745c5c3_Buffer)
 			if vd.Official {
-				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 207, "· Official")
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 214, "· Official")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			templlive_rec.Close(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 208, "</p></a></li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 215, "</p></a></li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 209, "</ul></section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 216, "</ul></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2327,53 +2384,206 @@ func keywordsSection(v *Show) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var105 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var105 == nil {
-			templ_7745c5c3_Var105 = templ.NopComponent
+		templ_7745c5c3_Var106 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var106 == nil {
+			templ_7745c5c3_Var106 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 210, "<section id=\"keywords\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Keywords</h2><ul class=\"mt-3 flex flex-wrap gap-2\">")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 217, "<section id=\"keywords\" class=\"mt-10 scroll-mt-16\"><h2 class=\"font-serif text-2xl italic\">Keywords</h2><ul class=\"mt-3 flex flex-wrap gap-2\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.ListOpen(templ_7745c5c3_Buffer)
 		for _, k := range v.keywords() {
 			templlive_rec.Row(templ_7745c5c3_Buffer)
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 211, "<li id=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var106 string
-			templ_7745c5c3_Var106, templ_7745c5c3_Err = templ.JoinStringErrs("keyword-" + strconv.FormatInt(k.ID, 10))
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 398, Col: 53}
-			}
-			templlive_rec.Dyn(templ_7745c5c3_Buffer)
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var106))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 212, "\" class=\"keyword rounded-full border border-stone-300 bg-white px-3 py-1 text-sm\">")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 218, "<li id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var107 string
-			templ_7745c5c3_Var107, templ_7745c5c3_Err = templ.JoinStringErrs(k.Name)
+			templ_7745c5c3_Var107, templ_7745c5c3_Err = templ.JoinStringErrs("keyword-" + strconv.FormatInt(k.ID, 10))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 398, Col: 144}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 412, Col: 53}
 			}
 			templlive_rec.Dyn(templ_7745c5c3_Buffer)
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var107))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 213, "</li>")
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 219, "\" class=\"keyword rounded-full border border-stone-300 bg-white px-3 py-1 text-sm\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var108 string
+			templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(k.Name)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 412, Col: 144}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var108))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 220, "</li>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
 		templlive_rec.ListClose(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 214, "</ul></section>")
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 221, "</ul></section>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// theatersBand is "In Theaters Now": the regions with a fresh now-playing
+// stamp (none listed when only the global stamp says so) and the Wombie
+// showtimes link.
+func theatersBand(v *Show) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		templlive_rec := templlive_tree.From(ctx)
+		_ = templlive_rec
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var109 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var109 == nil {
+			templ_7745c5c3_Var109 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 222, "<div id=\"in-theaters\" class=\"mt-6 flex flex-wrap items-center gap-4 rounded-2xl border border-indigo-100 bg-gradient-to-r from-indigo-50 to-violet-50 px-5 py-4\"><div class=\"flex min-w-0 flex-1 items-center gap-3\"><span class=\"relative flex size-2 shrink-0\" aria-hidden=\"true\"><span class=\"absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-75\"></span> <span class=\"relative inline-flex size-2 rounded-full bg-emerald-500\"></span></span><div><p id=\"in-theaters-title\" class=\"text-sm font-semibold text-indigo-900\">In Theaters Now</p>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if len(v.m.Theaters.Regions) > 0 {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 223, "<p id=\"in-theaters-line\" class=\"mt-0.5 text-xs text-indigo-600/70\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var110 string
+			templ_7745c5c3_Var110, templ_7745c5c3_Err = templ.JoinStringErrs(v.theatersLine())
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 431, Col: 90}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var110))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 224, "</p><p class=\"mt-1.5 flex flex-wrap items-center gap-1.5\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templlive_rec.ListOpen(templ_7745c5c3_Buffer)
+			for _, r := range v.m.Theaters.Regions {
+				templlive_rec.Row(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 225, "<span id=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var111 string
+				templ_7745c5c3_Var111, templ_7745c5c3_Err = templ.JoinStringErrs("theater-region-" + r)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 434, Col: 39}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var111))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 226, "\" class=\"theater-region inline-flex items-center gap-1 rounded-full border border-indigo-100 bg-white/80 px-2 py-0.5\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templlive_rec.Open(templ_7745c5c3_Buffer)
+				if f := flagEmoji(r); f != "" {
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 227, "<span aria-hidden=\"true\">")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var112 string
+					templ_7745c5c3_Var112, templ_7745c5c3_Err = templ.JoinStringErrs(f)
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 436, Col: 37}
+					}
+					templlive_rec.Dyn(templ_7745c5c3_Buffer)
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var112))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 228, "</span> ")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				}
+				templlive_rec.Close(templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 229, "<span class=\"theater-region-code text-[11px] font-semibold text-indigo-700\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var113 string
+				templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(r)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 438, Col: 87}
+				}
+				templlive_rec.Dyn(templ_7745c5c3_Buffer)
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var113))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 230, "</span></span>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templlive_rec.ListClose(templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 231, "</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 232, "</div></div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templlive_rec.Open(templ_7745c5c3_Buffer)
+		if u := v.showtimesHref(); u != "" {
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 233, "<a id=\"showtimes-link\" href=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var114 templ.SafeURL
+			templ_7745c5c3_Var114, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(u))
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `movies/web/show.templ`, Line: 446, Col: 49}
+			}
+			templlive_rec.Dyn(templ_7745c5c3_Buffer)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var114))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 234, "\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"inline-flex shrink-0 items-center gap-1.5 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-indigo-700\">🎬 Showtimes on Wombie</a>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templlive_rec.Close(templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templlive_rec.WriteString(templ_7745c5c3_Buffer, 235, "</div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
