@@ -190,8 +190,10 @@ for (const transport of transports) {
   test(`${label}: lab: live components updated with send_update (now, later, by id and by cid)`, () =>
     withPage("send-update", "/examples/lab", async (p) => {
       const { page } = p
-      for (let i = 0; i < 3; i++) await page.click("#tally-first .tally-inc")
-      await p.expectText("#tally-first .tally-count", "3")
+      for (let i = 1; i <= 3; i++) {
+        await page.click("#tally-first .tally-inc")
+        await p.expectText("#tally-first .tally-count", String(i))
+      }
       await page.click("#tally-second .tally-inc")
       await p.expectText("#tally-second .tally-count", "1")
       // The view resets the first tally by id; the second keeps its count.
