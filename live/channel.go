@@ -339,8 +339,10 @@ func (c *viewChannel) tickRetry() {
 }
 
 // pushRender re-renders and pushes the diff (for server-side changes).
-func (c *viewChannel) pushRender() {
-	resp := c.afterCallback(nil)
+func (c *viewChannel) pushRender() { c.push(c.afterCallback(nil)) }
+
+// push sends what a callback's re-render produced (navigation, diff).
+func (c *viewChannel) push(resp map[string]any) {
 	for _, k := range []string{"live_patch", "live_redirect", "redirect"} {
 		if v, ok := resp[k]; ok {
 			c.ch.Push(k, v)
@@ -574,14 +576,18 @@ func (c *viewChannel) runParams(pathP Params, u *url.URL) error {
 	return c.call(func() error { return ph.HandleParams(c.s, u, allParams(pathP, u)) })
 }
 
-// HandleInfo delivers timers, PubSub messages and Send to the view.
+// HandleInfo delivers timers, PubSub messages, Send and SendUpdate to the
+// view.
 func (c *viewChannel) HandleInfo(ch *transport.Channel, msg any) {
-	switch msg.(type) {
+	switch m := msg.(type) {
 	case closeMsg:
 		ch.Close()
 		return
 	case retryTick:
 		c.tickRetry()
+		return
+	case componentUpdate:
+		c.handleUpdate(m)
 		return
 	}
 	if m, ok := msg.(asyncMessage); ok {

@@ -3,7 +3,9 @@ package live
 import (
 	"context"
 	"io"
+	"reflect"
 	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -24,7 +26,21 @@ type ComponentMounter interface {
 	Mount(s *Socket) error
 }
 
-// ComponentUpdater components receive the props of every parent render.
+// ComponentUpdater components receive props from their parent and values
+// sent with [Socket.SendUpdate].
+//
+// As in Phoenix, where a parent's re-render updates only the components
+// whose assigns changed, Update runs when the component first renders and
+// then on a parent render only if the props differ from the last ones the
+// parent gave: state set since (by events or SendUpdate) survives an
+// unrelated render of the parent. Props made of plain values (numbers,
+// strings, booleans, and arrays and structs of them) are compared with ==;
+// any other props (pointers, slices, maps, interfaces, funcs) may have
+// changed behind the same value, so Update runs on every parent render
+// for them.
+//
+// A SendUpdate value reaches Update as props too, and only it: a
+// component tells the two apart by their types.
 type ComponentUpdater interface {
 	Update(s *Socket, props any) error
 }
@@ -40,6 +56,7 @@ type compState struct {
 	id       string
 	comp     Component
 	last     *tree.Node
+	props    any    // the props of the parent's last render
 	seen     uint64 // render pass that last rendered it
 	doomed   uint64 // pass at which the client announced its removal
 	rendered *tree.Node
@@ -66,8 +83,9 @@ func Myself(ctx context.Context) string {
 }
 
 // LiveComponent renders a stateful component identified by id within the
-// view. newComp makes it the first time; props reach Update on every
-// render of the parent.
+// view. newComp makes it the first time; props reach Update then and on
+// every render of the parent that passes changed props (see
+// [ComponentUpdater]).
 func LiveComponent(id string, newComp func() Component, props any) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		s := SocketFrom(ctx)
@@ -88,13 +106,14 @@ func LiveComponent(id string, newComp func() Component, props any) templ.Compone
 		cs := reg.byID[id]
 		if cs == nil {
 			reg.next++
-			cs = &compState{cid: reg.next, id: id, comp: newComp()}
+			cs = &compState{cid: reg.next, id: id, comp: newComp(), props: props}
 			if err := mountComp(s, cs.comp, props); err != nil {
 				return err
 			}
 			reg.byID[id] = cs
 			reg.byCID[cs.cid] = cs
-		} else if u, ok := cs.comp.(ComponentUpdater); ok {
+		} else if u, ok := cs.comp.(ComponentUpdater); ok && propsChanged(cs.props, props) {
+			cs.props = props
 			if err := u.Update(s, props); err != nil {
 				return err
 			}
@@ -111,6 +130,52 @@ func LiveComponent(id string, newComp func() Component, props any) templ.Compone
 		_, err := io.WriteString(w, cs.rendered.HTML())
 		return err
 	})
+}
+
+// propsChanged reports whether a parent render's props may differ from
+// the last ones: only props of plain-value types can be compared (a
+// pointer or slice may point at changed data).
+func propsChanged(last, next any) bool {
+	if last == nil && next == nil {
+		return false
+	}
+	if last == nil || next == nil {
+		return true
+	}
+	t := reflect.TypeOf(next)
+	if reflect.TypeOf(last) != t || !plainValue(t) {
+		return true
+	}
+	return last != next
+}
+
+var plainTypes sync.Map // reflect.Type -> bool
+
+// plainValue reports whether values of t hold no references, so that ==
+// compares everything they contain.
+func plainValue(t reflect.Type) bool {
+	if v, ok := plainTypes.Load(t); ok {
+		return v.(bool)
+	}
+	var plain bool
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		plain = true
+	case reflect.Array:
+		plain = plainValue(t.Elem())
+	case reflect.Struct:
+		plain = true
+		for i := range t.NumField() {
+			if !plainValue(t.Field(i).Type) {
+				plain = false
+				break
+			}
+		}
+	}
+	plainTypes.Store(t, plain)
+	return plain
 }
 
 func mountComp(s *Socket, c Component, props any) error {

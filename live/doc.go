@@ -21,7 +21,10 @@
 // and Terminate are optional interfaces. Every callback of one view runs
 // on that view's goroutine, in order; timers (Socket.SendAfter), PubSub
 // messages (Socket.Subscribe) and other goroutines (Socket.Send) reach it
-// only through its mailbox, and all of them end with the view. Async work
+// only through its mailbox, and all of them end with the view. Live
+// components are updated from outside their parent's render the same way
+// ([Socket.SendUpdate], [Socket.SendUpdateAfter]: Phoenix's send_update),
+// and a parent's render updates only those whose props changed. Async work
 // ([AssignAsync] into an [AsyncResult], [Socket.StartAsync] answered by
 // HandleAsync) runs on goroutines of its own with a context that ends with
 // the view, which waits for them; outcomes come back through the mailbox.

@@ -168,14 +168,14 @@ for (const transport of transports) {
   test(`${label}: lab: live components with phx-target`, () =>
     withPage("components", "/examples/lab", async (p) => {
       const mountID = await p.text("#mount-id")
-      await p.expectList(".tally", ["first: 0 bump", "second: 0 bump"], ["tally-first", "tally-second"])
+      await p.expectList(".tally", ["first: 0 bump double later", "second: 0 bump double later"], ["tally-first", "tally-second"])
       await p.page.click("#tally-first .tally-inc")
       await p.expectText("#tally-first .tally-count", "1")
       await p.page.click("#tally-first .tally-inc")
       await p.expectText("#tally-first .tally-count", "2")
       await p.page.click("#tally-second .tally-inc")
       await p.expectText("#tally-second .tally-count", "1")
-      await p.expectList(".tally", ["first: 2 bump", "second: 1 bump"], ["tally-first", "tally-second"])
+      await p.expectList(".tally", ["first: 2 bump double later", "second: 1 bump double later"], ["tally-first", "tally-second"])
       // The view is untouched: same rows, same mount.
       await p.expectList("#rows li", ["row 1", "row 2 even", "row 3"], ["row-1", "row-2", "row-3"])
       await p.expectText("#row-count", "3")
@@ -184,6 +184,30 @@ for (const transport of transports) {
       await p.page.click("#add-bottom")
       await p.expectText("#row-count", "4")
       await p.expectText("#tally-first .tally-count", "2")
+    }),
+  )
+
+  test(`${label}: lab: live components updated with send_update (now, later, by id and by cid)`, () =>
+    withPage("send-update", "/examples/lab", async (p) => {
+      const { page } = p
+      for (let i = 1; i <= 3; i++) {
+        await page.click("#tally-first .tally-inc")
+        await p.expectText("#tally-first .tally-count", String(i))
+      }
+      await page.click("#tally-second .tally-inc")
+      await p.expectText("#tally-second .tally-count", "1")
+      // The view resets the first tally by id; the second keeps its count.
+      await page.click("#tally-reset")
+      await p.expectText("#tally-first .tally-count", "0")
+      assert.equal(await p.text("#tally-second .tally-count"), "1")
+      // A view render afterwards leaves the count the update set.
+      await page.click("#add-bottom")
+      await p.expectText("#row-count", "4")
+      assert.equal(await p.text("#tally-first .tally-count"), "0")
+      // The second doubles itself later, by its cid, through a timer.
+      await page.click("#tally-second .tally-double")
+      await p.expectText("#tally-second .tally-count", "2")
+      await p.expectList(".tally", ["first: 0 bump double later", "second: 2 bump double later"], ["tally-first", "tally-second"])
     }),
   )
 

@@ -11,31 +11,21 @@ import (
 )
 
 // issue3169: nested live components that go away and come back (with new
-// ids) in two successive patches keep their inputs' values. Upstream's
-// outer component answers a new selection with record nil and a
-// send_update to itself that loads the record (after 50 ms) in the next
-// render; here the view does that second step (issue3169Load) and hands
-// the loaded name down as the component's props.
-type issue3169 struct{ selected, loaded string }
+// ids) in two successive patches keep their inputs' values. The outer
+// component answers a new selection with record nil and a send_update to
+// itself that loads the record (after 50 ms) in the next render, as
+// upstream's does.
+type issue3169 struct{ selected string }
 
+// issue3169Load is the component's send_update to itself (upstream's
+// action: {:load, name}).
 type issue3169Load struct{ name string }
-
-type issue3169Props struct{ selected, loaded string }
 
 func (v *issue3169) Mount(*live.Socket, live.Params) error { return nil }
 
-func (v *issue3169) HandleEvent(s *live.Socket, e live.Event) error {
+func (v *issue3169) HandleEvent(_ *live.Socket, e live.Event) error {
 	if e.Name == "select" {
-		v.selected, v.loaded = e.Value.Get("name"), ""
-		s.Send(issue3169Load{v.selected})
-	}
-	return nil
-}
-
-func (v *issue3169) HandleInfo(_ *live.Socket, msg any) error {
-	if m, ok := msg.(issue3169Load); ok && m.name == v.selected {
-		time.Sleep(50 * time.Millisecond) // upstream's load takes as long
-		v.loaded = m.name
+		v.selected = e.Value.Get("name")
 	}
 	return nil
 }
@@ -47,20 +37,20 @@ type issue3169Record struct {
 	name string
 }
 
-// issue3169Form is upstream's FormComponent (c1).
-type issue3169Form struct {
-	loaded string
-	record *issue3169Record
-}
+// issue3169Form is upstream's FormComponent (c1): the parent's selection
+// comes as a string, the load as an issue3169Load.
+type issue3169Form struct{ record *issue3169Record }
 
-func (c *issue3169Form) Update(_ *live.Socket, props any) error {
-	p, _ := props.(issue3169Props)
-	switch {
-	case p.loaded == "":
-		c.loaded, c.record = "", nil
-	case p.loaded != c.loaded:
-		c.loaded = p.loaded
-		c.record = &issue3169Record{id: 1 + rand.IntN(1_000_000), name: "Record " + p.loaded}
+func (c *issue3169Form) Update(s *live.Socket, props any) error {
+	switch p := props.(type) {
+	case string:
+		if p != "" {
+			s.SendUpdate(live.ComponentID("form_view"), issue3169Load{p})
+			c.record = nil
+		}
+	case issue3169Load:
+		time.Sleep(50 * time.Millisecond) // upstream's load takes as long
+		c.record = &issue3169Record{id: 1 + rand.IntN(1_000_000), name: "Record " + p.name}
 	}
 	return nil
 }

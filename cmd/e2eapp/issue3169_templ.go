@@ -40,7 +40,7 @@ func issue3169Page(v *issue3169) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = live.LiveComponent("form_view", func() live.Component { return &issue3169Form{} }, issue3169Props{selected: v.selected, loaded: v.loaded}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = live.LiveComponent("form_view", func() live.Component { return &issue3169Form{} }, v.selected).Render(ctx, templ_7745c5c3_Buffer)
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -37,10 +37,11 @@ func (v *issue3941) HandleEvent(_ *live.Socket, e live.Event) error {
 
 func (v *issue3941) Render() templ.Component { return issue3941Page(v) }
 
-// issue3941Item loads an assign it never renders. Upstream's update runs
-// when its props change; here Update runs at every render of the parent,
-// so the async loads start on the first one only (a restart at each
-// render would never settle: each outcome renders the view again).
+// issue3941Item loads an assign it never renders. Its Update runs when
+// its props change, as upstream's; the async loads start on the first one
+// only (upstream's also restart when a removal shifts the item to another
+// index of the parent's list, which this engine's props comparison does
+// not see).
 type issue3941Item struct {
 	item    string
 	started bool

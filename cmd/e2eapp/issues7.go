@@ -66,9 +66,9 @@ type issue3117 struct{}
 func (v *issue3117) Mount(*live.Socket, live.Params) error { return nil }
 func (v *issue3117) Render() templ.Component               { return issue3117Page() }
 
-// issue3117Row loads its value once: upstream's update runs once (the
-// parent passes it no changed assigns), here Update runs at every render
-// of the parent.
+// issue3117Row loads its value once: its update runs once, as upstream's
+// (the parent passes it no changed props); the guard keeps it so should
+// Update run again.
 type issue3117Row struct {
 	id      string
 	started bool

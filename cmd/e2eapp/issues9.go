@@ -179,7 +179,7 @@ func registerIssues9c(e *live.Engine, mux *http.ServeMux) {
 	nested3953 := e.Child("issue3953.nested", func() live.View { return &staticChild{page: issue3953NestedPage()} })
 	def.Handle(mux, "GET /issues/3953", "issue3953", func() live.View { return &issue3953{nested: nested3953} })
 	slow4209 := e.Child("issue4209.slow", func() live.View { return &issue4209Slow{} })
-	def.Handle(mux, "GET /issues/4209", "issue4209", func() live.View { return &issue4209{slow: slow4209, label: "child 0"} })
+	def.Handle(mux, "GET /issues/4209", "issue4209", func() live.View { return &issue4209{slow: slow4209} })
 }
 
 // issue3953: a live component in a nested view that comes and goes: the
@@ -205,26 +205,27 @@ func (issue3953Comp) Render() templ.Component { return issue3953CompPage() }
 
 // issue4209: a slow event to a child view holds the lock of the parent's
 // panel whose hook pushed it, while the child makes the parent update a
-// counter outside the panel and a component inside it; the component's
-// patch stays private until the lock is released. Upstream's parent
-// send_updates the component's label; here the label is the parent's
-// and reaches the component as its props on the parent's render.
+// counter outside the panel and (with send_update, as upstream) the label
+// of a component inside it; the component's patch stays private until
+// the lock is released.
 type issue4209 struct {
 	slow         *live.ChildView
 	outsideCount int
-	label        string
 }
 
 type bumpOutside struct{}
 type updateChild struct{}
 
+// issue4209Label is the send_update of the component's label.
+type issue4209Label struct{ label string }
+
 func (v *issue4209) Mount(*live.Socket, live.Params) error { return nil }
-func (v *issue4209) HandleInfo(_ *live.Socket, msg any) error {
+func (v *issue4209) HandleInfo(s *live.Socket, msg any) error {
 	switch msg.(type) {
 	case bumpOutside:
 		v.outsideCount++
 	case updateChild:
-		v.label = "child 1"
+		s.SendUpdate(live.ComponentID("locked-child"), issue4209Label{"child 1"})
 	}
 	return nil
 }
@@ -233,7 +234,12 @@ func (v *issue4209) Render() templ.Component { return issue4209Page(v) }
 type issue4209Child struct{ label string }
 
 func (c *issue4209Child) Update(_ *live.Socket, props any) error {
-	c.label, _ = props.(string)
+	switch p := props.(type) {
+	case string: // the parent's label="child 0"
+		c.label = p
+	case issue4209Label:
+		c.label = p.label
+	}
 	return nil
 }
 func (c *issue4209Child) Render() templ.Component { return issue4209ChildPage(c) }

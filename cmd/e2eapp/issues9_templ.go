@@ -875,7 +875,7 @@ func issue4209Page(v *issue4209) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templlive_rec.Open(templ_7745c5c3_Buffer)
-		templ_7745c5c3_Err = live.LiveComponent("locked-child", func() live.Component { return &issue4209Child{} }, v.label).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = live.LiveComponent("locked-child", func() live.Component { return &issue4209Child{} }, "child 0").Render(ctx, templ_7745c5c3_Buffer)
 		templlive_rec.Close(templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

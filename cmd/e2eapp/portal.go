@@ -132,8 +132,8 @@ func (v *portalTeleportedLive) Render() templ.Component                    { ret
 // portalLC is the live component with a stream, in a portal, with a
 // button teleported out of it (whose hook pushes "prepend" to it).
 // Upstream streams its two items in every update, which its parent calls
-// once; here Update runs at every render of the parent, so the items are
-// streamed the first time only. Prepended ids count up (upstream picks a
+// once, as here; the guard keeps the items streamed the first time only
+// should Update run again. Prepended ids count up (upstream picks a
 // random one of 1000, which may repeat and then updates in place).
 type portalLC struct {
 	items *live.Stream[portalItem]

@@ -102,8 +102,8 @@ func (v *streamLive) Render() templ.Component { return streamPage(v) }
 
 // streamComponent is the suite's Support.StreamComponent. Upstream
 // streams its two users in every update; it gets one, the first render
-// (the parent never passes it changed assigns). Here Update runs at every
-// render of the parent, so the users are streamed the first time only.
+// (the parent never passes it changed assigns), as here; the guard keeps
+// the users streamed the first time only should Update run again.
 type streamComponent struct{ users *live.Stream[user] }
 
 func (c *streamComponent) Update(*live.Socket, any) error {

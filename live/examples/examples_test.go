@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -167,13 +168,44 @@ func TestLabComponents(t *testing.T) {
 		for range 2 {
 			noErr(t, v.Click("#tally-first .tally-inc"))
 		}
-		noErr(t, v.Click("#tally-second button"))
-		equal(t, "first tally", v.Text("#tally-first"), "first: 2 bump")
-		equal(t, "second tally", v.Text("#tally-second"), "second: 1 bump")
+		noErr(t, v.Click("#tally-second .tally-inc"))
+		equal(t, "first tally", v.Text("#tally-first"), "first: 2 bump double later")
+		equal(t, "second tally", v.Text("#tally-second"), "second: 1 bump double later")
 		// A view render keeps the components' state.
 		noErr(t, v.Click("#add-top"))
 		equal(t, "first tally after a view render", v.Text("#tally-first .tally-count"), "2")
+		// The view resets the first tally with a send_update, which
+		// reaches it after the click's reply: Sync waits for it.
+		noErr(t, v.Click("#tally-reset"))
+		noErr(t, v.Sync())
+		equal(t, "first tally after send_update", v.Text("#tally-first .tally-count"), "0")
+		equal(t, "second tally after send_update to the first", v.Text("#tally-second .tally-count"), "1")
+		noErr(t, v.Click("#add-top"))
+		equal(t, "first tally after send_update and a view render", v.Text("#tally-first .tally-count"), "0")
 	})
+}
+
+// A tally doubles itself later with SendUpdateAfter to its own cid.
+func TestLabComponentSendUpdateAfter(t *testing.T) {
+	env := livetest.New(t, examples.Register)
+	v := env.Live("/examples/lab")
+	for range 3 {
+		noErr(t, v.Click("#tally-second .tally-inc"))
+	}
+	start := time.Now()
+	noErr(t, v.Click("#tally-second .tally-double"))
+	equal(t, "second tally before the update is due", v.Text("#tally-second .tally-count"), "3")
+	// The update is a timer of the view: wait until it is due, then Sync
+	// applies what it pushed.
+	time.Sleep(time.Until(start.Add(examples.TallyDelay)))
+	deadline := time.Now().Add(5 * time.Second)
+	for v.Text("#tally-second .tally-count") != "6" {
+		if time.Now().After(deadline) {
+			t.Fatalf("second tally = %q 5 s after its update was due, want 6", v.Text("#tally-second .tally-count"))
+		}
+		noErr(t, v.Sync())
+	}
+	equal(t, "first tally", v.Text("#tally-first .tally-count"), "0")
 }
 
 func TestLabFlashTitlePatch(t *testing.T) {

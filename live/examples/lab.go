@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -14,8 +15,8 @@ import (
 
 // Lab exercises the engine's features for the end-to-end tests: a keyed
 // list (add at top/bottom, remove, reorder), live components with
-// phx-target, flash, title, patch, navigation within and across
-// live_sessions, and redirect.
+// phx-target and updated with SendUpdate, flash, title, patch, navigation
+// within and across live_sessions, and redirect.
 type Lab struct {
 	page    string
 	mountID string
@@ -84,6 +85,8 @@ func (v *Lab) HandleEvent(s *live.Socket, e live.Event) error {
 	case "redirect":
 		s.PutFlash("info", "Redirected from lab")
 		s.Redirect("/examples/counter")
+	case "tally-reset":
+		s.SendUpdate(live.ComponentID("c1"), TallyCount{0})
 	case "navigate":
 		s.PutFlash("info", "Navigated from lab "+v.page)
 		s.PushNavigate("/examples/lab2", false)
@@ -100,18 +103,36 @@ type Tally struct {
 	count int
 }
 
+// TallyCount sets a tally's count: the lab's reset button and a tally's
+// "double later" send it with SendUpdate (Phoenix's send_update).
+type TallyCount struct{ N int }
+
+// TallyDelay is how long a tally's "double later" takes.
+const TallyDelay = 300 * time.Millisecond
+
 func newTally() live.Component { return &Tally{} }
 
-// Update takes the name from the parent.
+// Update takes the name from the parent and a count sent with
+// SendUpdate. The parent's props never change, so its renders leave the
+// count alone.
 func (t *Tally) Update(s *live.Socket, props any) error {
-	t.name, _ = props.(string)
+	switch p := props.(type) {
+	case string:
+		t.name = p
+	case TallyCount:
+		t.count = p.N
+	}
 	return nil
 }
 
-// HandleEvent bumps the count.
+// HandleEvent bumps the count, or doubles it later by sending the
+// component an update (by its cid) after TallyDelay.
 func (t *Tally) HandleEvent(s *live.Socket, e live.Event) error {
-	if e.Name == "bump" {
+	switch e.Name {
+	case "bump":
 		t.count++
+	case "double-later":
+		s.SendUpdateAfter(TallyDelay, live.ComponentCID(e.CID), TallyCount{2 * t.count})
 	}
 	return nil
 }
