@@ -69,6 +69,9 @@ type Config struct {
 	// Heartbeat (CLUSTER_HEARTBEAT) is the cluster heartbeat interval;
 	// default 1 s. A silent node is presumed dead after three.
 	Heartbeat time.Duration
+	// DebugAddr (DEBUG_ADDR) serves net/http/pprof on this loopback
+	// address when set; off by default.
+	DebugAddr string
 	// DrainPeriod (DRAIN_PERIOD; default 2s from the environment, 0 in a
 	// zero Config) spreads the reconnect signals of a stopping node over
 	// this long, so the other nodes are not hit by all its clients at once.
@@ -86,6 +89,12 @@ func FromEnv(defaultPort int) (Config, error) {
 		ClientLine:  os.Getenv("LV_CLIENT"),
 		PublicURL:   os.Getenv("PUBLIC_URL"),
 		UploadDir:   os.Getenv("UPLOAD_DIR"),
+		DebugAddr:   os.Getenv("DEBUG_ADDR"),
+	}
+	if c.DebugAddr != "" {
+		if err := loopbackOnly(c.DebugAddr); err != nil {
+			return c, err
+		}
 	}
 	port := defaultPort
 	if p := os.Getenv("PORT"); p != "" {
@@ -485,6 +494,11 @@ func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Hand
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if st.Config.DebugAddr != "" {
+		if _, err := serveDebug(ctx, st.Config.DebugAddr, st.Log); err != nil {
+			return err
+		}
+	}
 	attrs := []any{"url", "http://" + ln.Addr().String(), "origin_rule", st.Socket.OriginRule()}
 	if st.Cluster != nil {
 		attrs = append(attrs, "cluster_node", st.Cluster.Name(), "node_id", st.Cluster.ID(), "drain", st.Config.DrainPeriod)
