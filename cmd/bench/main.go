@@ -94,6 +94,7 @@ func main() {
 	flag.DurationVar(&so.Outage, "soak-outage", so.Outage, "soak: how long PostgreSQL is stopped")
 	flag.Float64Var(&so.MalformedRate, "soak-malformed-rate", so.MalformedRate, "soak: malformed frames per second")
 	flag.IntVar(&so.SlowClients, "soak-slow-clients", so.SlowClients, "soak: clients that stop reading")
+	flag.StringVar(&so.ProfileDir, "soak-profile", "", "soak: save the server's heap profiles (warm-up sample, end of the mixed phase) in this folder; compare with go tool pprof -base")
 	flag.DurationVar(&so.P99Floor, "soak-p99-floor", so.P99Floor, "soak: a p99 change smaller than this is noise (met whatever the percentage)")
 	flag.StringVar(&vo.Mirrors, "mirrors", vo.Mirrors, "vs-phoenix: folder of the git mirrors build.sh needs (OWNER+NAME/repo; default $MIRRORS or /work/.mirror)")
 	flag.Parse()

@@ -67,6 +67,10 @@ type soakOptions struct {
 	// RSSCheck off reports the RSS drift without judging it (a run of
 	// seconds never reaches a plateau).
 	RSSCheck bool
+	// ProfileDir (-soak-profile): the server serves pprof on DEBUG_ADDR
+	// and heap profiles of the mixed phase (at the warm-up sample and at
+	// its end) are saved here, for `go tool pprof -base`.
+	ProfileDir string `json:"-"`
 }
 
 func defaultSoakOptions() soakOptions {
@@ -155,6 +159,7 @@ func (r *soakResult) failed() bool {
 // soakServer is cmd/server on a throwaway PostgreSQL.
 type soakServer struct {
 	Base    string
+	Debug   string // the server's DEBUG_ADDR base URL, with -soak-profile
 	Pid     int
 	cluster *pgcluster.Cluster
 	cmd     *exec.Cmd
@@ -278,6 +283,15 @@ func startSoakServer(ctx context.Context, r *soakResult, tmp string, n int64) (*
 	// database; no start-up warming (the catalogue is small).
 	s.cmd.Env = append(os.Environ(), "DATABASE_URL="+cluster.DSN("movies"), "PORT="+strconv.Itoa(port), "BIND=127.0.0.1",
 		"MOVIES_RESULT_TTL=-1s", "MOVIES_WARM=off", "MOVIES_QUERY_TIMEOUT="+soakQueryTimeout.String())
+	if r.Options.ProfileDir != "" {
+		dport, err := moviesFreePort()
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		s.Debug = "http://127.0.0.1:" + strconv.Itoa(dport)
+		s.cmd.Env = append(s.cmd.Env, "DEBUG_ADDR=127.0.0.1:"+strconv.Itoa(dport))
+	}
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	s.cmd.Stdout, s.cmd.Stderr = io.Discard, s.stderr
 	if err := s.cmd.Start(); err != nil {
@@ -546,3 +560,35 @@ func (r *soakResult) p99Check(phase string, before, during socketload.LiveTraffi
 // soakTransportBound is the per-socket outbound bound cmd/server runs
 // with (the transport's default; app.New does not change it).
 const soakTransportBound = transport.DefaultMaxOutboundBytes
+
+// heapProfile saves the server's heap profile (after a collection, so it
+// shows what is live) as dir/name, with -soak-profile.
+func (s *soakServer) heapProfile(ctx context.Context, r *soakResult, name string) {
+	if s.Debug == "" || r.Options.ProfileDir == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.Debug+"/debug/pprof/heap?gc=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.logf("soak: heap profile %s: %v", name, err)
+		return
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		r.logf("soak: heap profile %s: status %d, %v", name, resp.StatusCode, err)
+		return
+	}
+	path := filepath.Join(r.Options.ProfileDir, name)
+	if err := os.MkdirAll(r.Options.ProfileDir, 0o755); err != nil {
+		r.logf("soak: heap profile %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		r.logf("soak: heap profile %s: %v", name, err)
+		return
+	}
+	r.logf("soak: heap profile written to %s", path)
+}

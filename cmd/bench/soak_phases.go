@@ -201,10 +201,12 @@ func soakMixed(ctx context.Context, r *soakResult, so soakOptions) error {
 		// The sample closing the warm-up interval (the 5th of 1 min).
 		if warm < 0 && len(r.Samples) >= int(math.Ceil(float64(warmAt)/float64(so.Sample))) {
 			warm = len(r.Samples) - 1
+			r.srv.heapProfile(ctx, r, "heap-warm.pb.gz")
 		}
 		r.logf("soak 1. %3.0f s: RSS %s, %d goroutines, %d views, %d timers; click p99 %.2f ms (WebSocket), %.2f ms (LongPoll)",
 			x.At, mib(x.RSS), x.Goroutines, x.Views, x.Timers, x.WSP99, x.LPP99)
 	}
+	r.srv.heapProfile(ctx, r, "heap-end.pb.gz") // with the clients still there, as at the warm-up sample
 	stop()
 	wg.Wait()
 	ws.Close()

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +33,7 @@ func TestSoakQuick(t *testing.T) {
 	so.Movies = 500
 	so.P99Floor = time.Second
 	so.RSSCheck = false
+	so.ProfileDir = t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	r, err := runSoak(ctx, o, so, "TestSoakQuick")
@@ -48,6 +51,11 @@ func TestSoakQuick(t *testing.T) {
 	for _, p := range []string{"mixed", "cycles", "slow", "outage", "malformed", "end"} {
 		if phases[p] == 0 {
 			t.Errorf("no check of phase %s:\n%s", p, md)
+		}
+	}
+	for _, name := range []string{"heap-warm.pb.gz", "heap-end.pb.gz"} {
+		if fi, err := os.Stat(filepath.Join(so.ProfileDir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("heap profile %s of the mixed phase (-soak-profile): %v", name, err)
 		}
 	}
 	if len(r.Samples) < 2 {
