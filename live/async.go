@@ -257,15 +257,19 @@ func (s *Socket) cancelAsync(key any, reason error) bool {
 		return false
 	}
 	err := canceled(reason)
-	t.cancel(err)
 	if t.apply != nil {
+		t.cancel(err)
 		delete(s.async.tasks, key)
 		t.apply(nil, err)
 		return true
 	}
 	// The task stays current until its cancellation reaches HandleAsync,
 	// so that CancelAsync followed by StartAsync of the same name drops it.
+	// Post before cancelling: once its context ends the goroutine may
+	// return at once and use up t.once, and the cancellation would then
+	// never be posted (the task current forever, AwaitAsync stuck).
 	t.post(s.ch, asyncDone{t: t, err: err})
+	t.cancel(err)
 	return true
 }
 

@@ -504,3 +504,36 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// CancelAsync of a task that returns as soon as its context ends: the
+// cancellation reaches HandleAsync every time. (It used to be lost when
+// the goroutine returned between the cancel and the post: the task stayed
+// current and AwaitAsync waited for ever.)
+func TestCancelAsyncPromptTask(t *testing.T) {
+	const rounds = 200
+	prompt := func(ctx context.Context) (any, error) { <-ctx.Done(); return nil, ctx.Err() }
+	env := asyncEnv(t, func() *asyncView {
+		return &asyncView{event: func(s *live.Socket, v *asyncView, name string) {
+			if name == "b" {
+				s.StartAsync("job", prompt)
+				return
+			}
+			s.CancelAsync("job", nil)
+		}}
+	})
+	v := env.Live("/a")
+	for range rounds {
+		if err := v.Click("#b"); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Click("#c"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.AwaitAsync(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Count(v.Text("#outs"), "job failed: live: async task canceled"), rounds; got != want {
+		t.Fatalf("%d of %d cancellations reached HandleAsync", got, want)
+	}
+}

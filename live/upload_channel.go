@@ -342,11 +342,25 @@ type uploadChannel struct {
 	file    *uploadFile
 	timeout time.Duration
 	timer   *transport.Timer
+	armed   int // generation of the current chunk timer (see chunkTimeout)
 	failure string
+	told    bool // the view has been told the upload ended (uploadEnded)
 	log     *slog.Logger
 }
 
-type chunkTimeout struct{}
+// chunkTimeout is a chunk timer's expiry. Stopping a timer cannot recall
+// an expiry already in the mailbox, so each carries its generation and
+// only the current one counts.
+type chunkTimeout struct{ gen int }
+
+// arm (re)starts the chunk timer.
+func (uc *uploadChannel) arm(ch *transport.Channel) {
+	if uc.timer != nil {
+		uc.timer.Stop()
+	}
+	uc.armed++
+	uc.timer = ch.SendAfter(uc.timeout, chunkTimeout{gen: uc.armed})
+}
 
 func (uc *uploadChannel) Join(ch *transport.Channel, raw json.RawMessage) transport.Reply {
 	uc.ch = ch
@@ -400,7 +414,7 @@ func (uc *uploadChannel) Join(ch *transport.Channel, raw json.RawMessage) transp
 	}
 	uc.vc, uc.file, uc.timeout = vc, r.f, r.timeout
 	if !r.f.isComplete() {
-		uc.timer = ch.SendAfter(uc.timeout, chunkTimeout{})
+		uc.arm(ch)
 	}
 	return transport.OK(nil)
 }
@@ -417,11 +431,12 @@ func (uc *uploadChannel) HandleIn(ch *transport.Channel, msg transport.Message) 
 	if uc.timer != nil {
 		uc.timer.Stop()
 	}
+	uc.armed++ // an expiry already queued is stale: this chunk came first
 	err := uc.file.write(msg.Payload)
 	switch {
 	case err == nil:
 		if !uc.file.isComplete() {
-			uc.timer = ch.SendAfter(uc.timeout, chunkTimeout{})
+			uc.arm(ch)
 		}
 		return reply(transport.OK(nil))
 	case errors.Is(err, errSizeExceeded):
@@ -441,13 +456,27 @@ func (uc *uploadChannel) HandleIn(ch *transport.Channel, msg transport.Message) 
 
 // fail ends the upload: the file goes at once, the channel after the
 // reply under way (phx_close), and the view shows reason on the entry.
+// The view is told before the channel ends, so that whatever the client
+// sends the view after it saw phx_close finds the entry failed (the
+// view's mailbox is in order; Terminate runs only after phx_close went).
 func (uc *uploadChannel) fail(reason string) {
 	uc.failure = reason
+	uc.tellView()
 	uc.file.discard()
 }
 
+// tellView posts uploadEnded to the view, once.
+func (uc *uploadChannel) tellView() {
+	if uc.told {
+		return
+	}
+	uc.told = true
+	f, failure, vc := uc.file, uc.failure, uc.vc
+	vc.ch.Call(func() { vc.uploadEnded(f, failure) })
+}
+
 func (uc *uploadChannel) HandleInfo(ch *transport.Channel, msg any) {
-	if _, ok := msg.(chunkTimeout); ok && !uc.file.isComplete() {
+	if m, ok := msg.(chunkTimeout); ok && m.gen == uc.armed && !uc.file.isComplete() {
 		uc.e.limiter.Log(uc.log, "lvu:timeout:"+ch.Socket.ID, slog.LevelWarn, "upload: no chunk within the chunk timeout; upload ended",
 			"timeout", uc.timeout.String())
 		uc.fail(UploadChunkTimeout)
@@ -459,6 +488,5 @@ func (uc *uploadChannel) Terminate(ch *transport.Channel, reason error) {
 		return
 	}
 	uc.file.discard()
-	f, failure, vc := uc.file, uc.failure, uc.vc
-	vc.ch.Call(func() { vc.uploadEnded(f, failure) })
+	uc.tellView()
 }
