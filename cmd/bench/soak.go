@@ -128,6 +128,7 @@ type soakResult struct {
 	Checks   []soakCheck  `json:"checks"`
 	Failures []string     `json:"failures,omitempty"` // phases that could not run
 	srv      *soakServer
+	idleDump []byte // the server's goroutines at the baseline (with DEBUG_ADDR)
 	mu       sync.Mutex
 	logf     func(string, ...any)
 }
@@ -208,6 +209,9 @@ func runSoak(ctx context.Context, o options, so soakOptions, command string) (*s
 		return r, err
 	}
 	r.logf("soak: idle baseline: %d goroutines, %d timers, RSS %s", r.Baseline.Goroutines, r.Baseline.Timers, mib(r.Baseline.RSS))
+	if srv.Debug != "" {
+		r.idleDump, _ = srv.debugGet(ctx, "/debug/pprof/goroutine?debug=1")
+	}
 
 	phases := []struct {
 		name string
@@ -470,6 +474,9 @@ func (r *soakResult) settleCheck(ctx context.Context, phase string, so soakOptio
 	extra := max(0, x.Goroutines-b.Goroutines)
 	r.check(phase, "goroutines beyond the idle baseline once clients are gone",
 		fmt.Sprintf("%d (%d now, baseline %d; waited %s)", extra, x.Goroutines, b.Goroutines, waited), "0", extra == 0)
+	if extra > 0 {
+		r.srv.goroutineDump(ctx, r, phase)
+	}
 	r.check(phase, "timers left (golive_timers) once clients are gone",
 		fmt.Sprintf("%d (idle value %d)", x.Timers-b.Timers, b.Timers), "0", x.Timers <= b.Timers)
 	if !idle(x) {
@@ -561,6 +568,45 @@ func (r *soakResult) p99Check(phase string, before, during socketload.LiveTraffi
 // with (the transport's default; app.New does not change it).
 const soakTransportBound = transport.DefaultMaxOutboundBytes
 
+// debugGet fetches path from the server's DEBUG_ADDR listener on a
+// connection of its own that closes after the answer: a kept-alive one
+// would be a goroutine in the server that the goroutine checks count.
+func (s *soakServer) debugGet(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", s.Debug+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return data, err
+}
+
+// goroutineDump logs the server's goroutines (grouped by stack) when a
+// goroutine check fails, so the report names what stayed; it needs
+// DEBUG_ADDR (-soak-profile).
+func (s *soakServer) goroutineDump(ctx context.Context, r *soakResult, phase string) {
+	if s.Debug == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	data, err := s.debugGet(ctx, "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		r.logf("soak %s: goroutine dump: %v", phase, err)
+		return
+	}
+	r.logf("soak %s: the server's goroutines now:\n%s\nand at the idle baseline:\n%s", phase, data, r.idleDump)
+}
+
 // heapProfile saves the server's heap profile (after a collection, so it
 // shows what is live) as dir/name, with -soak-profile.
 func (s *soakServer) heapProfile(ctx context.Context, r *soakResult, name string) {
@@ -569,16 +615,9 @@ func (s *soakServer) heapProfile(ctx context.Context, r *soakResult, name string
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", s.Debug+"/debug/pprof/heap?gc=1", nil)
-	resp, err := http.DefaultClient.Do(req)
+	data, err := s.debugGet(ctx, "/debug/pprof/heap?gc=1")
 	if err != nil {
 		r.logf("soak: heap profile %s: %v", name, err)
-		return
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		r.logf("soak: heap profile %s: status %d, %v", name, resp.StatusCode, err)
 		return
 	}
 	path := filepath.Join(r.Options.ProfileDir, name)

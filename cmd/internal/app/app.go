@@ -479,6 +479,11 @@ func (st *Stack) Serve(ctx context.Context, h http.Handler) error {
 	return st.ServeListener(ctx, ln, h)
 }
 
+// httpIdleTimeout closes a keep-alive connection its client left unused
+// (net/http keeps it, and its goroutine, forever otherwise); it is the
+// LongPoll parking's own idle limit, so every idle connection gets the same.
+var httpIdleTimeout = 2 * time.Minute
+
 // ServeListener is Serve on an existing listener (tests use port 0). On
 // SIGINT/SIGTERM or ctx ending it stops in this order: leave the cluster
 // (peers stop forwarding here), tell sockets to reconnect in batches over
@@ -489,7 +494,7 @@ func (st *Stack) ServeListener(ctx context.Context, ln net.Listener, h http.Hand
 	ln = st.Listener(ln)
 	var fresh newConns
 	srv := &http.Server{
-		Handler: st.Handler(h), ReadHeaderTimeout: 10 * time.Second, ConnState: fresh.track,
+		Handler: st.Handler(h), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: httpIdleTimeout, ConnState: fresh.track,
 		MaxHeaderBytes: MaxHeaderBytes, ErrorLog: httpErrorLog(st.Log),
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

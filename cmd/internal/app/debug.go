@@ -29,7 +29,7 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) (net.Addr, e
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: httpIdleTimeout}
 	go func() { _ = srv.Serve(ln) }()
 	go func() {
 		<-ctx.Done()
