@@ -211,6 +211,48 @@ for (const transport of transports) {
     }),
   )
 
+  // Quick clicks on a live component's button: the client ignores a click
+  // on an element still awaiting the ack of its previous event (it carries
+  // data-phx-ref-src), so some clicks are never sent; the server must count
+  // every one that was. A simulated latency makes such clicks certain.
+  test(`${label}: lab: quick clicks on a component: every event sent is counted, the client drops clicks on a locked button`, () =>
+    withPage("quick-clicks", "/examples/lab", async (p) => {
+      const { page } = p
+      await page.evaluate(() => {
+        const r = (window.__clicks = { clicks: 0, locked: 0, sent: 0 })
+        window.addEventListener(
+          "click",
+          (e) => {
+            const b = e.target.closest?.("#tally-first .tally-inc")
+            if (!b) return
+            r.clicks++
+            if (b.hasAttribute("data-phx-ref-src")) r.locked++
+          },
+          true, // capture: before the client's own listener sees it
+        )
+        const sock = window.liveSocket.getSocket()
+        const push = sock.push.bind(sock)
+        sock.push = (d) => {
+          if (d.event === "event" && d.payload?.event === "bump") r.sent++
+          return push(d)
+        }
+        window.liveSocket.enableLatencySim(60)
+      })
+      try {
+        for (let round = 0; round < 5; round++) {
+          for (let i = 0; i < 3; i++) await page.click("#tally-first .tally-inc")
+          await page.waitForFunction(() => !document.querySelector("[data-phx-ref-src]"))
+        }
+        const r = await page.evaluate(() => window.__clicks)
+        assert.equal(r.clicks, 15, "clicks seen")
+        assert.equal(r.sent, r.clicks - r.locked, `bumps sent (${r.locked} clicks on a locked button)`)
+        await p.expectText("#tally-first .tally-count", String(r.sent))
+      } finally {
+        await page.evaluate(() => window.liveSocket.disableLatencySim())
+      }
+    }),
+  )
+
   test(`${label}: lab: flash shown, then cleared by clicking it (lv:clear-flash)`, () =>
     withPage("flash", "/examples/lab", async (p) => {
       const { page } = p
