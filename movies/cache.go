@@ -31,7 +31,14 @@ type ttlCache[V any] struct {
 	tick   uint64 // use counter for least-recently-used eviction
 
 	hits, misses, loads uint64
+	sweepAt             time.Time // when store next drops the expired entries
 }
+
+// cacheSweepEvery is how often a store drops every expired entry. Without
+// it an expired entry left only when the cache was full: with 10,000
+// results allowed and most of them expiring in seconds, memory grew for
+// hours (the soak's RSS drift) holding answers nobody could be given.
+const cacheSweepEvery = time.Minute
 
 type cacheEntry[V any] struct {
 	v       V
@@ -127,7 +134,19 @@ func (c *ttlCache[V]) store(gen uint64, key string, v V, ttl time.Duration) {
 	e.lastUse = c.tick
 	c.entries[key] = e
 	c.used += e.size
+	if now := c.now(); !now.Before(c.sweepAt) {
+		c.sweepAt = now.Add(cacheSweepEvery)
+		c.dropExpiredLocked(now)
+	}
 	c.evictLocked()
+}
+
+func (c *ttlCache[V]) dropExpiredLocked(now time.Time) {
+	for k, e := range c.entries {
+		if !now.Before(e.expires) {
+			c.deleteLocked(k)
+		}
+	}
 }
 
 func (c *ttlCache[V]) evictLocked() {
@@ -138,12 +157,7 @@ func (c *ttlCache[V]) evictLocked() {
 	if c.max <= 0 || len(c.entries) <= c.max {
 		return
 	}
-	now := c.now()
-	for k, e := range c.entries {
-		if !now.Before(e.expires) {
-			c.deleteLocked(k)
-		}
-	}
+	c.dropExpiredLocked(c.now())
 	// Still full: drop about a tenth, in map order (effectively random).
 	for k := range c.entries {
 		if len(c.entries) <= c.max*9/10 {
@@ -160,12 +174,7 @@ func (c *ttlCache[V]) evictBudgetLocked() {
 	if c.used <= c.budget {
 		return
 	}
-	now := c.now()
-	for k, e := range c.entries {
-		if !now.Before(e.expires) {
-			c.deleteLocked(k)
-		}
-	}
+	c.dropExpiredLocked(c.now())
 	for c.used > c.budget {
 		var oldest string
 		var at uint64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -472,5 +473,28 @@ func TestSlowOrderingOutlivesItsSearch(t *testing.T) {
 	}
 	if n := loads() - before; n != 1 {
 		t.Errorf("%d loads of the ordering, want 1 (the first, finished after its search gave up)", n)
+	}
+}
+
+// Expired entries leave within a sweep period even when the cache is far
+// from full: a cache of 10,000 short-lived results must not hold them all.
+func TestCacheDropsExpired(t *testing.T) {
+	now := time.Unix(0, 0)
+	c := newTTLCache[int](10000, func() time.Time { return now })
+	ctx := context.Background()
+	put := func(k string) {
+		t.Helper()
+		if _, _, err := c.get(ctx, k, 10*time.Second, func(context.Context) (int, error) { return 1, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 100 {
+		put(strconv.Itoa(i))
+		now = now.Add(100 * time.Millisecond)
+	}
+	now = now.Add(cacheSweepEvery)
+	put("fresh")
+	if n := len(c.entries); n != 1 {
+		t.Fatalf("%d entries after every other one expired and a sweep period passed, want 1", n)
 	}
 }
