@@ -36,7 +36,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
@@ -45,6 +44,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cortex-cinegraph/golive/cmd/internal/app"
 	"github.com/cortex-cinegraph/golive/cmd/internal/socketload"
 	"github.com/cortex-cinegraph/golive/transport"
 	"github.com/cortex-cinegraph/golive/transport/echo"
@@ -156,11 +156,7 @@ func run(addr string, withPprof, park bool, cl clusterFlags, log *slog.Logger) e
 	mux.Handle("/socket/", srv)
 	mux.Handle("GET /debug/mem", socketload.MemHandler(srv))
 	if withPprof {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		app.HandlePprof(mux)
 	}
 
 	ln, err := net.Listen("tcp", addr)

@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http/pprof"
 	"os"
 	"runtime"
 
@@ -78,11 +77,7 @@ func run(addr, line, uploadDir string, withPprof bool, log *slog.Logger) error {
 	examples.Register(st.Engine, st.Mux)
 	st.Mux.Handle("GET /debug/mem", socketload.MemHandler(st.Socket))
 	if withPprof {
-		st.Mux.HandleFunc("/debug/pprof/", pprof.Index)
-		st.Mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		st.Mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		st.Mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		st.Mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		app.HandlePprof(st.Mux)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -24,11 +24,7 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) (net.Addr, e
 		return nil, fmt.Errorf("DEBUG_ADDR=%s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	HandlePprof(mux)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: httpIdleTimeout}
 	go func() { _ = srv.Serve(ln) }()
 	go func() {
@@ -37,6 +33,16 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) (net.Addr, e
 	}()
 	log.Info("debug: net/http/pprof listening (DEBUG_ADDR)", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return ln.Addr(), nil
+}
+
+// HandlePprof registers net/http/pprof's handlers under /debug/pprof/ on
+// mux (the load-test servers put them on their own loopback port).
+func HandlePprof(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 }
 
 // loopbackOnly refuses a DEBUG_ADDR that other machines could reach.
