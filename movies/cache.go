@@ -36,9 +36,11 @@ type ttlCache[V any] struct {
 
 // cacheSweepEvery is how often a store drops every expired entry. Without
 // it an expired entry left only when the cache was full: with 10,000
-// results allowed and most of them expiring in seconds, memory grew for
-// hours (the soak's RSS drift) holding answers nobody could be given.
-const cacheSweepEvery = time.Minute
+// results and 64 MiB of orderings allowed and entries expiring in seconds
+// (ShareTTL), memory grew for hours (the soak's RSS drift) holding answers
+// nobody could be given. A scan of a few thousand entries every 10 s is
+// nothing next to the queries that fill them.
+const cacheSweepEvery = 10 * time.Second
 
 type cacheEntry[V any] struct {
 	v       V

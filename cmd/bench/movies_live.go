@@ -32,6 +32,33 @@ type moviesLive struct {
 	ref     int
 	pushes  int
 	joinLen int
+	hbStop  chan struct{} // closes the heartbeat goroutine, when started
+}
+
+// heartbeat sends phoenix.js's heartbeat every period until close, as a
+// browser tab does: a view that only waits for pushes (the soak's outage)
+// would otherwise be closed by the server's idle timeout. Its replies are
+// skipped by call and awaitPush like any frame not waited for.
+func (l *moviesLive) heartbeat(period time.Duration) {
+	l.hbStop = make(chan struct{})
+	go func() {
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-l.hbStop:
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			frame := `[null,"hb` + strconv.Itoa(n) + `","phoenix","heartbeat",{}]`
+			err := l.conn.Write(ctx, websocket.MessageText, []byte(frame))
+			cancel()
+			if err != nil {
+				return
+			}
+		}
+	}()
 }
 
 type moviesReply struct {

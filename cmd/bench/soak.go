@@ -102,17 +102,20 @@ type soakCheck struct {
 
 // soakSample is the server at one moment.
 type soakSample struct {
-	At         float64 `json:"at_seconds"` // since the phase started
-	RSS        uint64  `json:"rss_bytes"`
-	Goroutines int     `json:"goroutines"`
-	Timers     int     `json:"timers"`
-	Views      int     `json:"views"`
-	Channels   int     `json:"channels"`
-	WS, LP     int     `json:"-"`
-	Async      int     `json:"async_tasks"`
-	Crashes    int     `json:"crashes"`
-	Slow       int     `json:"slow_consumers"`
-	Malformed  int     `json:"malformed_frames"`
+	At  float64 `json:"at_seconds"` // since the phase started
+	RSS uint64  `json:"rss_bytes"`
+	// HeapGoal is the Go runtime's next_gc: twice the live heap after the
+	// last collection (GOGC=100), so it tells live growth from RSS noise.
+	HeapGoal   uint64 `json:"heap_goal_bytes"`
+	Goroutines int    `json:"goroutines"`
+	Timers     int    `json:"timers"`
+	Views      int    `json:"views"`
+	Channels   int    `json:"channels"`
+	WS, LP     int    `json:"-"`
+	Async      int    `json:"async_tasks"`
+	Crashes    int    `json:"crashes"`
+	Slow       int    `json:"slow_consumers"`
+	Malformed  int    `json:"malformed_frames"`
 	// Per interval of phase 1: the counter clicks' p99 in it.
 	WSP99, LPP99 float64 `json:"-"`
 }
@@ -395,7 +398,7 @@ func (s *soakServer) sample(ctx context.Context) (soakSample, error) {
 	i := func(name string) int { return int(m[name]) }
 	rss, _ := socketload.ProcRSS(s.Pid)
 	return soakSample{
-		RSS: rss, Goroutines: i("go_goroutines"), Timers: i("golive_timers"), Views: i("golive_live_views"),
+		RSS: rss, HeapGoal: uint64(m["go_memstats_next_gc_bytes"]), Goroutines: i("go_goroutines"), Timers: i("golive_timers"), Views: i("golive_live_views"),
 		Channels: i("golive_channels"), WS: i(`golive_connections{transport="websocket"}`), LP: i(`golive_connections{transport="longpoll"}`),
 		Async: i("golive_live_async_tasks"), Crashes: i("golive_live_crashes_total"),
 		Slow: i("golive_slow_consumers_total"), Malformed: i("golive_malformed_frames_total"),
@@ -533,7 +536,13 @@ func (l *moviesLive) patch(ctx context.Context, u string) (string, error) {
 	return string(rep.Resp), err
 }
 
-func (l *moviesLive) close() { _ = l.conn.CloseNow() }
+func (l *moviesLive) close() {
+	if l.hbStop != nil {
+		close(l.hbStop)
+		l.hbStop = nil
+	}
+	_ = l.conn.CloseNow()
+}
 
 // counterViews joins n counter views over transport.
 func counterViews(ctx context.Context, base, transport string, n int) (*socketload.LiveLoad, error) {

@@ -36,11 +36,11 @@ func (r *soakResult) markdown() string {
 		w("\n**Phase failed:** %s\n", f)
 	}
 	if len(r.Samples) > 0 {
-		w("\nMixed traffic, one sample per interval (RSS from /proc/PID/status, the rest from /metrics; click p99 over the interval):\n\n")
-		w("| at | RSS | goroutines | live views | channels | timers | click p99 WebSocket | click p99 LongPoll |\n|---|---|---|---|---|---|---|---|\n")
+		w("\nMixed traffic, one sample per interval (RSS from /proc/PID/status, the rest from /metrics; the heap goal is Go's next_gc, twice the live heap after the last collection; click p99 over the interval):\n\n")
+		w("| at | RSS | heap goal | goroutines | live views | channels | timers | click p99 WebSocket | click p99 LongPoll |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, x := range r.Samples {
-			w("| %s | %s | %d | %d | %d | %d | %.2f ms | %.2f ms |\n", (time.Duration(x.At) * time.Second).String(),
-				mib(x.RSS), x.Goroutines, x.Views, x.Channels, x.Timers, x.WSP99, x.LPP99)
+			w("| %s | %s | %s | %d | %d | %d | %d | %.2f ms | %.2f ms |\n", (time.Duration(x.At) * time.Second).String(),
+				mib(x.RSS), mib(x.HeapGoal), x.Goroutines, x.Views, x.Channels, x.Timers, x.WSP99, x.LPP99)
 		}
 	}
 	verdict := "every check met"
