@@ -48,3 +48,27 @@ func TopicsForTest(s *Server) int {
 	defer s.mu.Unlock()
 	return len(s.topics)
 }
+
+// ParkedWrapDepthForTest is the deepest nesting of replay wrappers among
+// the parked connections (1 for a connection given back at least once).
+func ParkedWrapDepthForTest(s *Server) int {
+	pl := s.park.Load()
+	if pl == nil {
+		return 0
+	}
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	deepest := 0
+	for c := range pl.parked {
+		d := 0
+		for {
+			p, ok := c.(*prefixConn)
+			if !ok {
+				break
+			}
+			d, c = d+1, p.Conn
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}

@@ -149,6 +149,22 @@ type prefixConn struct {
 	pre []byte
 }
 
+// withPrefix returns c reading pre first. A connection given back before
+// is a prefixConn already (net/http hands the same net.Conn to the next
+// hijack): its own unread bytes come after pre, and it is reused rather
+// than wrapped again, which on a long-lived LongPoll connection nested one
+// wrapper per poll (memory and read cost growing with every request).
+func withPrefix(c net.Conn, pre []byte) net.Conn {
+	if p, ok := c.(*prefixConn); ok {
+		if len(p.pre) > 0 {
+			pre = append(pre[:len(pre):len(pre)], p.pre...)
+		}
+		p.pre = pre
+		return p
+	}
+	return &prefixConn{Conn: c, pre: pre}
+}
+
 func (c *prefixConn) Read(p []byte) (int, error) {
 	if len(c.pre) > 0 {
 		n := copy(p, c.pre)
@@ -256,7 +272,7 @@ func (pc *parkedConn) idle() {
 	c.SetReadDeadline(time.Time{})
 	c.SetWriteDeadline(time.Time{})
 	pc.ln.untrack(c)
-	pc.ln.giveBack(&prefixConn{Conn: c, pre: pc.pre})
+	pc.ln.giveBack(withPrefix(c, pc.pre))
 }
 
 // respondParked answers r with body on its connection taken from net/http,

@@ -150,3 +150,29 @@ func TestLongPollHeld(t *testing.T) {
 		t.Fatalf("%d parked connections without the Listener", n)
 	}
 }
+
+// A connection that goes back and forth between net/http and parking many
+// times is wrapped once for the replayed bytes, not once per request (a
+// LongPoll client's long-lived connection nested a wrapper per poll, and
+// the soak's memory grew with every request).
+func TestLongPollParkedNoNesting(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.lpOpen()
+	rc := e.rawLP(t)
+	rc.send(rc.post(tok, `["1","1","echo:p","phx_join",{}]`))
+	if _, body := rc.read(); body != `{"status":200}` {
+		t.Fatalf("POST: %s", body)
+	}
+	for i := 2; i <= 30; i++ {
+		rc.send(rc.post(tok, fmt.Sprintf(`["1","%d","echo:p","push",{"x":%d}]`, i, i)))
+		if _, body := rc.read(); body != `{"status":200}` {
+			t.Fatalf("POST %d: %s", i, body)
+		}
+	}
+	eventually(t, 2*time.Second, func() bool { return e.srv.Stats().ParkedConns == 1 }, "the POST connection parked")
+	if d := transport.ParkedWrapDepthForTest(e.srv); d != 1 {
+		t.Fatalf("after 30 requests on one connection it is wrapped %d deep, want 1", d)
+	}
+	// And every pushed frame came through, in order.
+	e.lpCollect(tok, 30)
+}
