@@ -260,7 +260,9 @@ func vsMem(ctx context.Context, o options, vo vsOptions, srv *server, s *vsSide)
 
 // ticksUs is CPU clock ticks per item, in µs.
 func ticksUs(ticks uint64, n int) float64 {
-	if n <= 0 {
+	// A difference that went below zero (a reading that failed, as 0) wraps
+	// around: no figure rather than a huge one.
+	if n <= 0 || ticks > 1<<62 {
 		return 0
 	}
 	return float64(ticks) * 1e6 / clkTck / float64(n)
