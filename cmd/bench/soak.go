@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -346,27 +347,17 @@ func soakLoad(ctx context.Context, cluster *pgcluster.Cluster, n int64) error {
 
 // --- the server's state ------------------------------------------------------
 
-// soakMetrics reads /metrics (a fresh connection, so the reading leaves no
-// idle connection, and no goroutine, on the server).
+// soakMetrics reads /metrics (on a connection that closes, so the reading
+// leaves no idle connection, and no goroutine, on the server).
 func soakMetrics(ctx context.Context, base string) (map[string]float64, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	body, err := getClosing(ctx, base+"/metrics")
 	if err != nil {
-		return nil, err
-	}
-	tr := &http.Transport{DisableKeepAlives: true}
-	defer tr.CloseIdleConnections()
-	res, err := (&http.Client{Transport: tr}).Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("/metrics: %s", res.Status)
+		return nil, fmt.Errorf("/metrics: %w", err)
 	}
 	m := map[string]float64{}
-	sc := bufio.NewScanner(res.Body)
+	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
@@ -577,11 +568,11 @@ func (r *soakResult) p99Check(phase string, before, during socketload.LiveTraffi
 // with (the transport's default; app.New does not change it).
 const soakTransportBound = transport.DefaultMaxOutboundBytes
 
-// debugGet fetches path from the server's DEBUG_ADDR listener on a
-// connection of its own that closes after the answer: a kept-alive one
-// would be a goroutine in the server that the goroutine checks count.
-func (s *soakServer) debugGet(ctx context.Context, path string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", s.Debug+path, nil)
+// getClosing GETs url on a connection of its own that closes after the
+// answer: a kept-alive one would be a goroutine in the server that the
+// goroutine checks count.
+func getClosing(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -597,6 +588,11 @@ func (s *soakServer) debugGet(ctx context.Context, path string) ([]byte, error) 
 		err = fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return data, err
+}
+
+// debugGet fetches path from the server's DEBUG_ADDR listener.
+func (s *soakServer) debugGet(ctx context.Context, path string) ([]byte, error) {
+	return getClosing(ctx, s.Debug+path)
 }
 
 // goroutineDump logs the server's goroutines (grouped by stack) when a
