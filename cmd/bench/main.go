@@ -81,6 +81,7 @@ func main() {
 	flag.IntVar(&vo.Clients, "vp-clients", vo.Clients, "vs-phoenix: clients carrying the clicks (the issue's target scenario: 5000)")
 	flag.Float64Var(&vo.Rate, "vp-rate", vo.Rate, "vs-phoenix: clicks/s")
 	flag.IntVar(&vo.Views, "vp-views", vo.Views, "vs-phoenix: joined views for the memory and join figures")
+	flag.IntVar(&vo.ViewsPerConn, "vp-views-per-conn", 0, "vs-phoenix: views joined on one connection, as a tab's views share its socket (0: 1, or more where the open-file limit cannot hold a connection per view)")
 	flag.DurationVar(&vo.Duration, "vp-duration", vo.Duration, "vs-phoenix: measured clicks per server and transport")
 	flag.DurationVar(&vo.Warmup, "vp-warmup", vo.Warmup, "vs-phoenix: clicks before the measurement, not counted")
 	flag.StringVar(&vo.Vsn, "vp-vsn", vo.Vsn, "vs-phoenix: _lv_vsn the clients announce (golive picks its diff format by it; 1.0.19 is phoenix-ref's version)")

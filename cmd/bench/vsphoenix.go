@@ -35,6 +35,9 @@ type vsOptions struct {
 	Warmup     time.Duration // clicks before, not counted
 	Transports []string
 	Vsn        string // the _lv_vsn the clients announce (golive picks its diff format by it)
+	// ViewsPerConn is how many views share one connection, as the views of
+	// one browser tab do; 0 picks it per size (see viewsPerConn).
+	ViewsPerConn int
 
 	PhoenixSrc string // phoenix-ref's sources (read only)
 	PhoenixDir string // the scratch copy built and run
@@ -77,11 +80,38 @@ func (vo *vsOptions) quick(set map[string]bool) {
 	}
 }
 
+// fdHeadroom is the open files kept for everything but the connections
+// (page GETs, the server's own files, PostgreSQL's, the runtime's).
+const fdHeadroom = 2000
+
+// viewsPerConn is how many views share a connection at n views over tr:
+// vo.ViewsPerConn if set, else 1, or as many as needed for the
+// connections to fit the open-file limit. The limit (raised to its hard
+// limit, which this process cannot pass) bounds the client process and
+// the server alike; a LongPoll session holds two connections.
+func (vo vsOptions) viewsPerConn(n int, tr string, fdLimit uint64) int {
+	if vo.ViewsPerConn > 0 {
+		return vo.ViewsPerConn
+	}
+	per := 1
+	if tr == socketload.LongPoll {
+		per = 2
+	}
+	room := int(fdLimit) - fdHeadroom
+	if fdLimit == 0 || room <= 0 || n*per <= room {
+		return 1
+	}
+	return (n*per + room - 1) / room
+}
+
 // vsSide is one server over one transport.
 type vsSide struct {
 	Server    string `json:"server"`
 	Transport string `json:"transport"`
 	Path      string `json:"path"`
+	// ViewsPerConn is how many views shared a connection (1 unless the
+	// open-file limit asked for more).
+	ViewsPerConn int `json:"views_per_conn"`
 
 	// Memory and join cost: Views views opened on a fresh server.
 	Views       int                  `json:"views"`
@@ -138,7 +168,7 @@ func runVsPhoenix(ctx context.Context, o options, vo vsOptions, command string) 
 	}
 	logf("measuring the machine's idle CPU for 1 s…")
 	r.Machine = describeMachine()
-	socketload.RaiseFileLimit()
+	fdLimit := socketload.RaiseFileLimit()
 	bin := o.LiveServerBin
 	if bin == "" {
 		tmp, err := os.MkdirTemp("", "golive-bench-")
@@ -160,7 +190,10 @@ func runVsPhoenix(ctx context.Context, o options, vo vsOptions, command string) 
 	paths := map[string]string{sideGo: "/examples/refcounter", sidePhoenix: "/counter"}
 	for _, tr := range vo.Transports {
 		for _, name := range []string{sideGo, sidePhoenix} {
-			s := &vsSide{Server: name, Transport: tr, Path: paths[name]}
+			s := &vsSide{Server: name, Transport: tr, Path: paths[name], ViewsPerConn: vo.viewsPerConn(max(vo.Views, vo.Clients), tr, fdLimit)}
+			if s.ViewsPerConn > 1 {
+				logf("%s over %s: %d views per connection, for the open-file limit of %d", name, tr, s.ViewsPerConn, fdLimit)
+			}
 			r.Sides = append(r.Sides, s)
 			logf("%s over %s: memory and join cost, %d views…", name, tr, vo.Views)
 			if err := withStarted(ctx, starts[name], func(srv *server) error { return vsMem(ctx, o, vo, srv, s) }); err != nil {
@@ -208,7 +241,10 @@ func settle(ctx context.Context, d time.Duration) {
 // vsMem opens vo.Views views (pages, then joins) on a fresh server and
 // charges the RSS growth and the CPU of each phase to them.
 func vsMem(ctx context.Context, o options, vo vsOptions, srv *server, s *vsSide) error {
-	cfg := socketload.LiveConfig{Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: min(20, vo.Views), Concurrency: o.Concurrency}
+	cfg := socketload.LiveConfig{
+		Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: min(20, vo.Views),
+		Concurrency: o.Concurrency, ViewsPerConn: s.ViewsPerConn,
+	}
 	// Warm the server up (code paths loaded, caches, pools); then let the
 	// warm-up views go.
 	warm, _, _, err := socketload.OpenLive(ctx, cfg)
@@ -273,7 +309,8 @@ func ticksUs(ticks uint64, n int) float64 {
 // included) is charged to every click answered.
 func vsClicks(ctx context.Context, o options, vo vsOptions, srv *server, s *vsSide) error {
 	load, pages, joins, err := socketload.OpenLive(ctx, socketload.LiveConfig{
-		Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: vo.Clients, Concurrency: o.Concurrency,
+		Base: srv.Base, Path: s.Path, Transport: s.Transport, Vsn: vo.Vsn, Clients: vo.Clients,
+		Concurrency: o.Concurrency, ViewsPerConn: s.ViewsPerConn,
 	})
 	if err != nil {
 		return err

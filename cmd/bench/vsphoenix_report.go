@@ -91,6 +91,12 @@ func (r *vsResult) markdown() string {
 		"Clients announce `_lv_vsn` %s. Ratio = golive ÷ Phoenix; the issue's target is ≤ 0.5 for CPU per click, p99, memory and join.\n\n",
 		o.Clients, o.Rate, o.Duration, o.Warmup, o.Views, o.Vsn)
 
+	for _, sd := range r.Sides {
+		if sd.ViewsPerConn > 1 {
+			fmt.Fprintf(&b, "%s over %s: %d views joined on each connection (the open-file limit holds no connection per view).\n\n",
+				sd.Server, sd.Transport, sd.ViewsPerConn)
+		}
+	}
 	b.WriteString("| measure | transport | golive | Phoenix | ratio | target ≤ ½ Phoenix |\n|---|---|---|---|---|---|\n")
 	for _, tr := range o.Transports {
 		ours, theirs := r.side(sideGo, tr), r.side(sidePhoenix, tr)

@@ -131,12 +131,12 @@ func sweepMarkdown(rs []*vsResult, chartDir string, charts []string) string {
 			rs[0].Command, rs[0].Started.UTC().Format("2006-01-02 15:04"), machineShort(rs[0].Machine), rs[0].Options.Rate,
 			rs[0].Options.Duration, rs[0].Options.Warmup, lpSweepMax)
 	}
-	w("| clients | transport | server | click p50 | click p99 | CPU/click | memory/view | CPU/join | errors |\n|---:|---|---|---:|---:|---:|---:|---:|---:|\n")
+	w("| clients | transport | server | views/conn | click p50 | click p99 | CPU/click | memory/view | CPU/join | errors |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rs {
 		for _, s := range r.Sides {
 			t := s.Traffic
-			w("| %d | %s | %s | %.2f ms | %.2f ms | %.0f µs | %.1f KiB | %.0f µs | %d |\n", r.Options.Clients, s.Transport, s.Server,
-				t.Latency.P50Ms, t.Latency.P99Ms, s.CPUClickUs, s.RSSPerView/1024, s.CPUJoinUs, t.Errors+t.Lost+int64(len(s.Problems)))
+			w("| %d | %s | %s | %d | %.2f ms | %.2f ms | %.0f µs | %.1f KiB | %.0f µs | %d |\n", r.Options.Clients, s.Transport, s.Server,
+				max(1, s.ViewsPerConn), t.Latency.P50Ms, t.Latency.P99Ms, s.CPUClickUs, s.RSSPerView/1024, s.CPUJoinUs, t.Errors+t.Lost+int64(len(s.Problems)))
 		}
 		for _, f := range r.Failures {
 			w("\n- %d clients: failure: %s\n", r.Options.Clients, f)

@@ -1,6 +1,7 @@
 package socketload
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -78,6 +79,14 @@ type LiveConfig struct {
 	// Backoff is the wait before attempt n (1, 2, …) of one recovery; nil
 	// means AppBackoff, the schedule of the browser bundle.
 	Backoff func(attempt int) time.Duration
+	// ViewsPerConn joins this many clients' views on one connection
+	// (default 1), as a browser tab showing several live views does: each
+	// group of ViewsPerConn clients shares one cookie jar (its pages are
+	// fetched one after the other, so they share a session) and one
+	// connection, opened by the group's first client. More views for the
+	// same file descriptors, where a process's open-file limit bounds the
+	// connections. Not with Reconnect or Heartbeat.
+	ViewsPerConn int
 }
 
 // LiveLoad is a set of live-view clients.
@@ -111,6 +120,7 @@ type LiveLoad struct {
 type liveClient struct {
 	l       *LiveLoad
 	i       int
+	lead    *liveClient // with ViewsPerConn > 1: the group's first client, whose connection c shares (nil for that one)
 	jar     http.CookieJar
 	pageURL string
 	// The page's tokens: written and read only by whoever drives the
@@ -136,6 +146,88 @@ type liveConn struct {
 	lp     *lpConn         // LongPoll
 	joined atomic.Bool     // its join was answered ok
 	done   chan struct{}   // closed when its reader has stopped
+
+	// With ViewsPerConn > 1, the clients whose views are joined on the
+	// connection, by topic: its reader hands each frame to its view's
+	// client. Nil for a connection of one view.
+	mu    sync.Mutex
+	views map[string]*liveClient
+}
+
+// route returns the client a frame read on conn is for: owner (the client
+// that opened conn) unless conn carries several views.
+func (conn *liveConn) route(owner *liveClient, data []byte) *liveClient {
+	if conn.views == nil {
+		return owner
+	}
+	topic := frameTopic(data)
+	conn.mu.Lock()
+	c := conn.views[topic]
+	conn.mu.Unlock()
+	if c == nil {
+		return owner // a frame for no view: owner counts it
+	}
+	return c
+}
+
+// addView and dropView keep conn.views.
+func (conn *liveConn) addView(c *liveClient, topic string) {
+	conn.mu.Lock()
+	conn.views[topic] = c
+	conn.mu.Unlock()
+}
+
+func (conn *liveConn) dropView(topic string) {
+	conn.mu.Lock()
+	delete(conn.views, topic)
+	conn.mu.Unlock()
+}
+
+// stop is called once when conn's reader has stopped: every client on it
+// is told, then conn.done is closed.
+func (conn *liveConn) stop(owner *liveClient, err error) {
+	defer close(conn.done)
+	if conn.views == nil {
+		owner.ended(conn, err)
+		return
+	}
+	conn.mu.Lock()
+	clients := make([]*liveClient, 0, len(conn.views))
+	for _, c := range conn.views {
+		clients = append(clients, c)
+	}
+	conn.mu.Unlock()
+	if !slices.Contains(clients, owner) {
+		clients = append(clients, owner)
+	}
+	for _, c := range clients {
+		c.ended(conn, err)
+	}
+}
+
+// frameTopic is the topic of a server frame, [join_ref, ref, topic, …]. The
+// refs are null or strings of digits, so the topic is the third field; a
+// frame of another shape is decoded in full.
+func frameTopic(data []byte) string {
+	rest := data
+	for range 2 {
+		i := bytes.IndexByte(rest, ',')
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i+1:]
+	}
+	if len(rest) > 0 && rest[0] == '"' {
+		if end := bytes.IndexByte(rest[1:], '"'); end >= 0 && bytes.IndexByte(rest[1:end+1], '\\') < 0 {
+			return string(rest[1 : end+1])
+		}
+	}
+	var parts []json.RawMessage
+	var topic string
+	if json.Unmarshal(data, &parts) == nil && len(parts) >= 3 {
+		_ = json.Unmarshal(parts[2], &topic)
+	}
+	return topic
 }
 
 // write sends one text frame (a LongPoll session queues it for its POST
@@ -208,6 +300,12 @@ func (c *LiveConfig) setDefaults() error {
 	if c.Backoff == nil {
 		c.Backoff = AppBackoff
 	}
+	if c.ViewsPerConn <= 0 {
+		c.ViewsPerConn = 1
+	}
+	if c.ViewsPerConn > 1 && (c.Reconnect || c.Heartbeat > 0) {
+		return errors.New("socketload: ViewsPerConn > 1 is not supported with Reconnect or Heartbeat")
+	}
 	u, err := url.Parse(c.Base)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return fmt.Errorf("socketload: Base %q must be http://host:port", c.Base)
@@ -239,7 +337,16 @@ func NewLive(cfg LiveConfig) (*LiveLoad, error) {
 	}
 	l.ctx, l.cancel = context.WithCancel(context.Background())
 	for i := 0; i < cfg.Clients; i++ {
-		l.clients = append(l.clients, &liveClient{l: l, i: i, pending: map[uint64]*liveReq{}})
+		c := &liveClient{l: l, i: i, pending: map[uint64]*liveReq{}}
+		if k := cfg.ViewsPerConn; k > 1 {
+			if i%k == 0 {
+				c.jar, _ = cookiejar.New(nil)
+			} else {
+				c.lead = l.clients[i-i%k]
+				c.jar = c.lead.jar
+			}
+		}
+		l.clients = append(l.clients, c)
 	}
 	return l, nil
 }
@@ -283,39 +390,58 @@ func (l *LiveLoad) Close() {
 	l.pageHTTP.CloseIdleConnections()
 }
 
-// phase runs f on every client in todo, cfg.Concurrency at once.
+// phase runs f on every client in todo, cfg.Concurrency at once. The
+// clients of one connection (ViewsPerConn) go one after the other, in
+// order, and all fail when their group's first client does.
 func (l *LiveLoad) phase(ctx context.Context, todo []*liveClient, f func(context.Context, *liveClient) error) ([]*liveClient, LivePhase) {
 	res := LivePhase{Requested: len(todo)}
 	start := time.Now()
 	okFlags := make([]bool, len(todo))
+	var groups [][2]int // [first, end) in todo
+	for i, c := range todo {
+		if n := len(groups); n > 0 && c.lead != nil && todo[groups[n-1][0]] == c.lead {
+			groups[n-1][1] = i + 1
+			continue
+		}
+		groups = append(groups, [2]int{i, i + 1})
+	}
 	var mu sync.Mutex
-	jobs := make(chan int)
+	fail := func(c *liveClient, err error) {
+		mu.Lock()
+		res.Errors++
+		if res.FirstError == "" {
+			res.FirstError = fmt.Sprintf("client %d: %v", c.i, err)
+		}
+		mu.Unlock()
+	}
+	jobs := make(chan [2]int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(l.cfg.Concurrency, len(todo)); w++ {
+	for w := 0; w < min(l.cfg.Concurrency, len(groups)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				cctx, cancel := context.WithTimeout(ctx, l.cfg.JoinTimeout)
-				err := f(cctx, todo[i])
-				cancel()
-				if err != nil {
-					mu.Lock()
-					res.Errors++
-					if res.FirstError == "" {
-						res.FirstError = fmt.Sprintf("client %d: %v", todo[i].i, err)
+			for g := range jobs {
+				for i := g[0]; i < g[1]; i++ {
+					if i > g[0] && !okFlags[g[0]] {
+						fail(todo[i], errors.New("the first view of its connection failed"))
+						continue
 					}
-					mu.Unlock()
-					continue
+					cctx, cancel := context.WithTimeout(ctx, l.cfg.JoinTimeout)
+					err := f(cctx, todo[i])
+					cancel()
+					if err != nil {
+						fail(todo[i], err)
+						continue
+					}
+					okFlags[i] = true
 				}
-				okFlags[i] = true
 			}
 		}()
 	}
 feed:
-	for i := range todo {
+	for _, g := range groups {
 		select {
-		case jobs <- i:
+		case jobs <- g:
 		case <-ctx.Done():
 			break feed
 		}
@@ -477,7 +603,17 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 		cookies = append(cookies, ck.Name+"="+ck.Value)
 	}
 	var conn *liveConn
-	if l.cfg.Transport == LongPoll {
+	if c.lead != nil {
+		// The view joins on its group's connection.
+		if conn, _ = c.lead.current(); conn == nil {
+			return LiveReply{}, nil, errors.New("join: the connection of its group is gone")
+		}
+		c.mu.Lock()
+		c.conn = conn
+		topic := c.topic
+		c.mu.Unlock()
+		conn.addView(c, topic)
+	} else if l.cfg.Transport == LongPoll {
 		var err error
 		if conn, err = c.openLongPoll(ctx, q.Encode(), cookies); err != nil {
 			return LiveReply{}, nil, err
@@ -496,6 +632,7 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 		}
 		ws.SetReadLimit(16 << 20)
 		conn = &liveConn{ws: ws, done: make(chan struct{})}
+		c.shareable(conn)
 		c.mu.Lock()
 		if l.closing.Load() {
 			c.mu.Unlock()
@@ -519,6 +656,15 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 		_ = json.Unmarshal(r.Diff, &resp)
 		err = &joinRefused{reason: resp.Response.Reason, reply: r.Diff}
 	}
+	if err != nil && c.lead != nil {
+		// The connection stays, for the group's other views.
+		c.mu.Lock()
+		c.conn = nil
+		topic := c.topic
+		c.mu.Unlock()
+		conn.dropView(topic)
+		return r, nil, fmt.Errorf("join: %w", err)
+	}
 	if err != nil {
 		// Wait for the reader, so that it has let go of the client before
 		// the next attempt.
@@ -537,12 +683,13 @@ func (c *liveClient) join(ctx context.Context) (LiveReply, *liveConn, error) {
 func (c *liveClient) openLongPoll(ctx context.Context, query string, cookies []string) (*liveConn, error) {
 	l := c.l
 	conn := &liveConn{done: make(chan struct{})}
+	c.shareable(conn)
 	env := lpEnv{
 		dialer: l.dialer, pollTimeout: l.cfg.PollTimeout, stats: &l.lpStats, query: query,
-		incoming: c.incoming,
+		incoming: func(data []byte, now time.Time) { conn.route(c, data).incoming(data, now) },
 		stopped: func(err error) {
 			defer l.wg.Done()
-			c.ended(conn, err)
+			conn.stop(c, err)
 		},
 	}
 	if len(cookies) > 0 {
@@ -565,6 +712,15 @@ func (c *liveClient) openLongPoll(ctx context.Context, query string, cookies []s
 	c.conn, c.hbRef = conn, 0
 	c.mu.Unlock()
 	return conn, nil
+}
+
+// shareable readies conn, just opened by c, for its group's other views.
+func (c *liveClient) shareable(conn *liveConn) {
+	if c.l.cfg.ViewsPerConn > 1 {
+		c.mu.Lock()
+		conn.views = map[string]*liveClient{c.topic: c}
+		c.mu.Unlock()
+	}
 }
 
 // clickPayload is what phoenix.js sends for a phx-click on a button.
@@ -657,14 +813,14 @@ func (c *liveClient) readLoop(conn *liveConn) {
 		// connection stops the loop.
 		_, data, err := conn.ws.Read(context.Background())
 		if err != nil {
-			c.ended(conn, err)
+			conn.stop(c, err)
 			return
 		}
-		c.incoming(data, time.Now())
+		conn.route(c, data).incoming(data, time.Now())
 	}
 }
 
-// ended is called once when conn's reader stops.
+// ended is called once for each client on conn when its reader stops.
 func (c *liveClient) ended(conn *liveConn, err error) {
 	c.mu.Lock()
 	if c.conn == conn {
@@ -678,7 +834,6 @@ func (c *liveClient) ended(conn *liveConn, err error) {
 			r.done <- LiveReply{Err: "connection ended: " + err.Error()}
 		}
 	}
-	defer close(conn.done)
 	// A connection that never joined (its join failed) is counted as a
 	// failed attempt, not as a disconnect.
 	if c.l.closing.Load() || !conn.joined.Load() {
