@@ -44,7 +44,10 @@ export default defineConfig({
   testIgnore: phase === "shared" ? alone.map((f) => resolve(here, "tests", f)) : undefined,
   forbidOnly: true,
   grepInvert: skipped.length ? new RegExp(skipped.map((t) => `(^|\\s)${escape(t)}$`).join("|")) : undefined,
-  retries: 1,
+  // As upstream's own CI runs these specs (retries: 2 under CI). A test
+  // that passes only on a retry is still reported, as FLAKY, by report.mjs
+  // and in docs/UPSTREAM-SUITE.md; alone.txt says why each known one races.
+  retries: 2,
   workers: phase === "alone" ? 1 : 2,
   timeout: 30000,
   reporter: [["list"], ["json", { outputFile: resolve(here, `../../var/upstream-e2e/results${phase === "alone" ? "-alone" : ""}.json`) }]],
