@@ -17,9 +17,10 @@ import (
 // read and write buffers and the request's state, which makes most of an
 // idle LongPoll session's memory; a parked connection is one goroutine
 // blocked in a one-byte read and nothing else. The read also notices a
-// client that goes away during a poll, as net/http does. When the client
-// sends its next request the connection goes back to the http.Server
-// through [Server.Listener]'s Accept, prefixed with the byte read.
+// client that goes away during a poll, as net/http does. The client's next
+// request is served on the parked goroutine when it is a plain LongPoll
+// request (parkserve.go); anything else goes back to the http.Server
+// through [Server.Listener]'s Accept, prefixed with the bytes read.
 
 // idleParkTimeout closes a parked keep-alive connection the client left
 // unused; the client opens a new one when it needs one.
@@ -178,9 +179,10 @@ func (c *prefixConn) Read(p []byte) (int, error) {
 type parkedConn struct {
 	ln   *Listener
 	conn net.Conn
-	pre  []byte // bytes past the current request, replayed first
-	head []byte // status line and headers of the answer, without the length
-	keep bool   // keep-alive: reuse the connection after the answer
+	pre  []byte       // bytes past the current request, replayed first
+	head []byte       // status line and headers of the answer, without the length
+	keep bool         // keep-alive: reuse the connection after the answer
+	srv  *http.Server // serves the connection's next requests (parkserve.go)
 
 	// status, set under the session's lock by whoever ends a parked poll
 	// from outside: 204 (a newer poll) or 500 (the session ended).
@@ -205,12 +207,19 @@ func (pl *Listener) hijack(w http.ResponseWriter, r *http.Request) (*parkedConn,
 	if err := w.Header().Write(&head); err != nil {
 		return nil, err
 	}
-	conn, brw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return nil, err
+	var conn net.Conn
+	var pre []byte
+	if fw := fastWriterOf(w); fw != nil {
+		conn, pre = fw.takeOver()
+	} else {
+		c, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return nil, err
+		}
+		conn, pre = c, buffered(brw.Reader)
 	}
-	pc := &parkedConn{ln: pl, conn: conn, head: head.Bytes(), keep: r.ProtoAtLeast(1, 1) && !r.Close}
-	pc.pre = buffered(brw.Reader)
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	pc := &parkedConn{ln: pl, conn: conn, pre: pre, head: head.Bytes(), keep: r.ProtoAtLeast(1, 1) && !r.Close, srv: srv}
 	if !pl.track(conn) {
 		conn.Close()
 		return nil, net.ErrClosed
@@ -251,28 +260,38 @@ func (pc *parkedConn) close() {
 }
 
 // idle waits, on the calling goroutine, for the client's next request on
-// a keep-alive connection and gives the connection back to the http.Server
-// then; an unused or closed connection is closed.
+// a keep-alive connection and serves it (parkserve.go) or gives the
+// connection back to the http.Server; an unused or closed connection is
+// closed.
 func (pc *parkedConn) idle() {
-	if !pc.keep {
-		pc.close()
-		return
-	}
-	c := pc.conn
-	if len(pc.pre) == 0 {
-		var one [1]byte
-		c.SetReadDeadline(time.Now().Add(idleParkTimeout))
-		n, _ := c.Read(one[:])
-		if n == 0 {
+	for {
+		if !pc.keep {
 			pc.close()
 			return
 		}
-		pc.pre = one[:]
+		c := pc.conn
+		if len(pc.pre) == 0 {
+			var one [1]byte
+			c.SetReadDeadline(time.Now().Add(idleParkTimeout))
+			n, _ := c.Read(one[:])
+			if n == 0 {
+				pc.close()
+				return
+			}
+			pc.pre = one[:]
+		}
+		c.SetReadDeadline(time.Time{})
+		c.SetWriteDeadline(time.Time{})
+		pc.ln.untrack(c)
+		if !pc.serveNext() {
+			return
+		}
+		// Answered here: park again for the next request.
+		if !pc.ln.track(pc.conn) {
+			pc.conn.Close()
+			return
+		}
 	}
-	c.SetReadDeadline(time.Time{})
-	c.SetWriteDeadline(time.Time{})
-	pc.ln.untrack(c)
-	pc.ln.giveBack(withPrefix(c, pc.pre))
 }
 
 // respondParked answers r with body on its connection taken from net/http,

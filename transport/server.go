@@ -168,6 +168,7 @@ type Stats struct {
 	Forwarded        atomic.Int64 // LongPoll requests forwarded to the node holding the session
 	ForwardFailures  atomic.Int64 // … whose node was unknown or unreachable
 	ParkedConns      atomic.Int64 // LongPoll connections parked off net/http (park.go)
+	ParkServed       atomic.Int64 // LongPoll requests served on a parked connection (parkserve.go)
 	// Timers is a gauge of the timers the transport holds: each
 	// WebSocket's idle timer, each LongPoll session's expiry timer and
 	// held poll's window timer, and every Channel.SendAfter timer not yet
@@ -181,7 +182,7 @@ type Stats struct {
 type StatsSnapshot struct {
 	WebSockets, LongPollSessions, Channels, Refused, CSRFFailures int64
 	FramesIn, FramesOut, SlowConsumers, MalformedFrames           int64
-	Forwarded, ForwardFailures, ParkedConns                       int64
+	Forwarded, ForwardFailures, ParkedConns, ParkServed           int64
 	Timers                                                        int64
 }
 
@@ -218,7 +219,7 @@ func (s *Server) Stats() StatsSnapshot {
 		Refused: st.Refused.Load(), CSRFFailures: st.CSRFFailures.Load(), FramesIn: st.FramesIn.Load(),
 		FramesOut: st.FramesOut.Load(), SlowConsumers: st.SlowConsumers.Load(), MalformedFrames: st.MalformedFrames.Load(),
 		Forwarded: st.Forwarded.Load(), ForwardFailures: st.ForwardFailures.Load(), ParkedConns: st.ParkedConns.Load(),
-		Timers: st.Timers.Load(),
+		ParkServed: st.ParkServed.Load(), Timers: st.Timers.Load(),
 	}
 }
 

@@ -202,7 +202,7 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef-longpoll-test-secret")
 // during the test is still running.
 func newEnv(t testing.TB, configure func(*transport.Config)) *testEnv {
 	t.Helper()
-	return newEnvWith(t, configure, false)
+	return newEnvWith(t, configure, false, nil)
 }
 
 // newEnvHeld is newEnv without [transport.Server.Listener]: LongPoll holds
@@ -210,10 +210,17 @@ func newEnv(t testing.TB, configure func(*transport.Config)) *testEnv {
 // wrapped, or whose writers cannot be hijacked).
 func newEnvHeld(t testing.TB, configure func(*transport.Config)) *testEnv {
 	t.Helper()
-	return newEnvWith(t, configure, true)
+	return newEnvWith(t, configure, true, nil)
 }
 
-func newEnvWith(t testing.TB, configure func(*transport.Config), held bool) *testEnv {
+// newEnvWrapped is newEnv with the server's handler wrapped, as an app's
+// middleware wraps it.
+func newEnvWrapped(t testing.TB, wrap func(http.Handler) http.Handler) *testEnv {
+	t.Helper()
+	return newEnvWith(t, nil, false, wrap)
+}
+
+func newEnvWith(t testing.TB, configure func(*transport.Config), held bool, wrap func(http.Handler) http.Handler) *testEnv {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	e := &testEnv{t: t, held: held, logs: &logBuffer{}, terms: &terminations{}, release: make(chan struct{}), blocked: make(chan struct{}, 16)}
@@ -235,7 +242,11 @@ func newEnvWith(t testing.TB, configure func(*transport.Config), held bool) *tes
 		configure(&cfg)
 	}
 	e.srv = transport.NewServer(cfg)
-	e.ts = httptest.NewUnstartedServer(e.srv)
+	var h http.Handler = e.srv
+	if wrap != nil {
+		h = wrap(h)
+	}
+	e.ts = httptest.NewUnstartedServer(h)
 	if !e.held {
 		// LongPoll parks its connections, as in the binaries.
 		e.ts.Listener = e.srv.Listener(e.ts.Listener)
