@@ -9,13 +9,16 @@ export PORT
 
 # --- set-up -----------------------------------------------------------------
 
-# Debian packages the tests need: Chromium for the browser tests, the
+# Debian packages the tests need: Chromium for the browser tests (and its
+# headless shell, the build Playwright's own "chromium" runs headless, for
+# phoenix_live_view's suite as upstream runs it), the
 # PostgreSQL server binaries for the throwaway clusters, and Caddy and nginx
 # for the TLS proxy tests. Installed only when
 # missing; needs root (CI and these machines run as root).
 deps-system:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromium-headless-shell >/dev/null 2>&1 || missing="$$missing chromium-headless-shell"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
