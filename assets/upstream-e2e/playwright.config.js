@@ -77,7 +77,16 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium-headless-shell",
-          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+          // RenderDocument off: Chromium 150 and 156 (Debian's, full and
+          // headless shell) give every new document a new frame host, and
+          // the old one unloads, closing its WebSocket, only after the new
+          // one commits; Playwright forgets a page's WebSockets at that
+          // commit, so navigation.spec's "falls back to http navigation"
+          // never sees the close it expects. With the frame host reused
+          // for a same-site navigation, the close is reported before the
+          // commit (5 of 5; 0 of 8 with it on). The server's frames are the
+          // same either way; see docs/UPSTREAM-SUITE.md.
+          args: ["--disable-features=RenderDocument", "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
         },
       },
     },
