@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,6 +78,7 @@ func main() {
 	vo := defaultVsOptions()
 	vpSweep := flag.String("vp-sweep", "", "vs-phoenix: run the comparison at each of these sizes (clients = views, e.g. 1000,5000,20000) and chart each figure against them")
 	vpCharts := flag.String("vp-charts", "docs/bench", "vs-phoenix sweep: folder the SVG charts are written to")
+	flag.BoolVar(&vo.GoliveOnly, "vp-golive-only", false, "vs-phoenix: measure golive only (A/B runs of two golive builds with -liveserver; no ratios)")
 	vpTransports := flag.String("vp-transports", strings.Join(vo.Transports, ","), "vs-phoenix: transports, comma separated")
 	flag.IntVar(&vo.Clients, "vp-clients", vo.Clients, "vs-phoenix: clients carrying the clicks (the issue's target scenario: 5000)")
 	flag.Float64Var(&vo.Rate, "vp-rate", vo.Rate, "vs-phoenix: clicks/s")
@@ -98,7 +100,17 @@ func main() {
 	flag.StringVar(&so.ProfileDir, "soak-profile", "", "soak: save the server's heap profiles (warm-up sample, end of the mixed phase) in this folder; compare with go tool pprof -base")
 	flag.DurationVar(&so.P99Floor, "soak-p99-floor", so.P99Floor, "soak: a p99 change smaller than this is noise (met whatever the percentage)")
 	flag.StringVar(&vo.Mirrors, "mirrors", vo.Mirrors, "vs-phoenix: folder of the git mirrors build.sh needs (OWNER+NAME/repo; default $MIRRORS or /work/.mirror)")
+	cpuProfile := flag.String("cpuprofile", "", "write the bench's own CPU profile (its load clients) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		exit = func(code int) { stop(); os.Exit(code) }
+		defer stop()
+	}
 
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -164,7 +176,7 @@ func main() {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || v <= 0 {
 			fmt.Fprintf(os.Stderr, "bench: -lp-rate %q: want positive numbers\n", *lpRates)
-			os.Exit(2)
+			exit(2)
 		}
 		o.LPRates = append(o.LPRates, v)
 	}
@@ -177,7 +189,7 @@ func main() {
 		}
 		if !known {
 			fmt.Fprintf(os.Stderr, "bench: unknown scenario %q (have %s)\n", s, strings.Join(allScenarios, ", "))
-			os.Exit(2)
+			exit(2)
 		}
 		o.Scenarios = append(o.Scenarios, s)
 	}
@@ -187,24 +199,24 @@ func main() {
 	if slices.Contains(o.Scenarios, soakScenario) {
 		if len(o.Scenarios) > 1 {
 			fmt.Fprintln(os.Stderr, "bench: run -scenarios soak alone")
-			os.Exit(2)
+			exit(2)
 		}
 		if !set["timeout"] {
 			// The default is for the short scenarios: give the soak its
 			// phases' time and some.
 			*timeout = so.Duration + so.Outage + 2*so.Fault + 20*time.Minute
 		}
-		os.Exit(mainSoak(o, so, *timeout, *out, *jsonOut))
+		exit(mainSoak(o, so, *timeout, *out, *jsonOut))
 	}
 	if slices.Contains(o.Scenarios, vsPhoenixScenario) {
 		if len(o.Scenarios) > 1 {
 			fmt.Fprintln(os.Stderr, "bench: run -scenarios vs-phoenix alone")
-			os.Exit(2)
+			exit(2)
 		}
 		var err error
 		if vo.Transports, err = parseTransports(*vpTransports); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: -vp-transports:", err)
-			os.Exit(2)
+			exit(2)
 		}
 		if *quick {
 			vo.quick(set)
@@ -213,11 +225,11 @@ func main() {
 			sizes, err := parseSizes(*vpSweep)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "bench: -vp-sweep:", err)
-				os.Exit(2)
+				exit(2)
 			}
-			os.Exit(mainVsSweep(o, vo, sizes, *vpCharts, *timeout, *out, *jsonOut))
+			exit(mainVsSweep(o, vo, sizes, *vpCharts, *timeout, *out, *jsonOut))
 		}
-		os.Exit(mainVsPhoenix(o, vo, *timeout, *out, *jsonOut))
+		exit(mainVsPhoenix(o, vo, *timeout, *out, *jsonOut))
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -248,10 +260,10 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+		exit(1)
 	}
 	if len(rep.Failures) > 0 {
-		os.Exit(1)
+		exit(1)
 	}
 }
 
@@ -371,4 +383,20 @@ func mainVsSweep(o options, vo vsOptions, sizes []int, chartDir string, timeout 
 		return 1
 	}
 	return 0
+}
+
+// exit is os.Exit, stopping the -cpuprofile first when one runs.
+var exit = os.Exit
+
+// startCPUProfile profiles this process into file until stop is called.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

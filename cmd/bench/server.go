@@ -54,6 +54,12 @@ func startServer(ctx context.Context, bin string, args ...string) (*server, erro
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	// If the bench dies, so does its server.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// BENCH_SERVER_ENV adds variables for the servers only, not for the
+	// bench's own clients (say GODEBUG=gctrace=1 or GOGC=400 while
+	// profiling).
+	if extra := strings.Fields(os.Getenv("BENCH_SERVER_ENV")); len(extra) > 0 {
+		cmd.Env = append(os.Environ(), extra...)
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

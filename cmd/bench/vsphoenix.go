@@ -38,6 +38,9 @@ type vsOptions struct {
 	// ViewsPerConn is how many views share one connection, as the views of
 	// one browser tab do; 0 picks it per size (see viewsPerConn).
 	ViewsPerConn int
+	// GoliveOnly skips Phoenix (and its build): for A/B runs of golive
+	// builds; the report then has no ratios.
+	GoliveOnly bool
 
 	PhoenixSrc string // phoenix-ref's sources (read only)
 	PhoenixDir string // the scratch copy built and run
@@ -163,7 +166,10 @@ func runVsPhoenix(ctx context.Context, o options, vo vsOptions, command string) 
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, format+"\n", args...) }
 	r := &vsResult{Command: command, Started: time.Now(), Options: vo}
 	defer func() { r.Seconds = time.Since(r.Started).Seconds() }()
-	if err := preparePhoenixRef(ctx, vo.PhoenixSrc, vo.PhoenixDir, vo.Mirrors, logf); err != nil {
+	sides := []string{sideGo, sidePhoenix}
+	if vo.GoliveOnly {
+		sides = sides[:1]
+	} else if err := preparePhoenixRef(ctx, vo.PhoenixSrc, vo.PhoenixDir, vo.Mirrors, logf); err != nil {
 		return nil, err
 	}
 	logf("measuring the machine's idle CPU for 1 s…")
@@ -189,7 +195,7 @@ func runVsPhoenix(ctx context.Context, o options, vo vsOptions, command string) 
 	}
 	paths := map[string]string{sideGo: "/examples/refcounter", sidePhoenix: "/counter"}
 	for _, tr := range vo.Transports {
-		for _, name := range []string{sideGo, sidePhoenix} {
+		for _, name := range sides {
 			s := &vsSide{Server: name, Transport: tr, Path: paths[name], ViewsPerConn: vo.viewsPerConn(max(vo.Views, vo.Clients), tr, fdLimit)}
 			if s.ViewsPerConn > 1 {
 				logf("%s over %s: %d views per connection, for the open-file limit of %d", name, tr, s.ViewsPerConn, fdLimit)
