@@ -273,6 +273,124 @@ for (const transport of ["websocket", "longpoll"]) {
     if (transport === "websocket") await closePage(page)
     else await page.context().close()
   }, { timeout: 30000 })
+
+  bindingsTest(transport)
+}
+
+// /examples/bindings, per transport: phx-click-away, key events, _target,
+// JS.push's options, phx-mounted/phx-remove, viewport infinite scroll,
+// phx-disconnected/phx-connected and form recovery after a reconnect.
+function bindingsTest(transport) {
+  test(`${line}/${transport}: bindings`, async () => {
+    let bp = await open(transport, "/examples/bindings")
+    await checkTransport(bp, transport)
+    await waitFor("#marker's phx-mounted", () => bp.$eval("#marker", (el) => el.classList.contains("was-mounted")))
+
+    // phx-click-away: a click inside the menu keeps it, one outside closes it.
+    await clickAndWait(bp, "#open-menu", "#menu-state", "open")
+    await bp.click("#menu-item")
+    await sleep(200)
+    assert.equal(await text(bp, "#menu-state"), "open", "a click inside the menu closed it")
+    await bp.click("h1")
+    await waitText(bp, "#menu-state", "closed")
+    assert.equal(await text(bp, "#click-aways"), "1")
+
+    // phx-keyup with the key; phx-window-keydown filtered by phx-key.
+    await bp.click("#key-input")
+    await bp.keyboard.press("x")
+    await waitText(bp, "#last-key", "x")
+    await bp.click("h1")
+    await bp.keyboard.press("j")
+    await bp.keyboard.press("k")
+    await waitText(bp, "#window-keys", "1")
+    await sleep(200)
+    assert.equal(await text(bp, "#window-keys"), "1", "a key other than k counted")
+
+    // phx-change names the field that changed in _target.
+    await bp.fill("#email", "ada@example.com")
+    await waitText(bp, "#target", "email")
+    await bp.fill("#name", "Ada")
+    await waitText(bp, "#target", "name")
+    await waitText(bp, "#name-echo", "Ada")
+
+    // JS.push with a value, a target, a loading element and page loading.
+    await bp.evaluate(() => {
+      window.__pageLoading = []
+      window.addEventListener("phx:page-loading-start", () => window.__pageLoading.push("start"))
+      window.addEventListener("phx:page-loading-stop", () => window.__pageLoading.push("stop"))
+      const box = document.getElementById("push-box")
+      window.__boxLoading = false
+      new MutationObserver(() => {
+        if (box.classList.contains("phx-click-loading")) window.__boxLoading = true
+      }).observe(box, { attributes: true, attributeFilter: ["class"] })
+    })
+    await clickAndWait(bp, "#push-by", "#pushed", "3")
+    assert.ok(await bp.evaluate(() => window.__boxLoading), "#push-box never had phx-click-loading during the push")
+    await waitFor("#push-box's loading class to go", () => bp.$eval("#push-box", (el) => !el.classList.contains("phx-click-loading")))
+    const loading = await bp.evaluate(() => window.__pageLoading)
+    assert.ok(loading.includes("start") && loading.lastIndexOf("stop") > loading.indexOf("start"), `page loading events: ${loading}`)
+
+    // phx-mounted and phx-remove on an element the server adds and removes.
+    await bp.evaluate(() => {
+      window.__removed = 0
+      document.getElementById("removal-sink").addEventListener("golive:removed", () => window.__removed++)
+    })
+    await bp.click("#toggle-extra")
+    await waitFor("#extra's phx-mounted", () => bp.evaluate(() => document.getElementById("extra")?.classList.contains("was-mounted") ?? false))
+    await bp.click("#toggle-extra")
+    await waitFor("#extra to go", () => bp.evaluate(() => !document.getElementById("extra")))
+    assert.equal(await bp.evaluate(() => window.__removed), 1, "phx-remove's dispatch")
+
+    // phx-viewport-bottom down to the last page (two pages in the DOM),
+    // then phx-viewport-top back to the first.
+    const pages = Number(env("E2E_BINDINGS_PAGES"))
+    const size = Number(env("E2E_BINDINGS_PAGE_SIZE"))
+    const rowIDs = (from) => Array.from({ length: 2 * size }, (_, k) => `row-${from + k}`)
+    await waitFor(`pages ${pages - 1}–${pages} by scrolling down`, async () => {
+      await bp.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+      return (await text(bp, "#pages")) === `${pages - 1}–${pages}`
+    }, { timeout: 20000 })
+    assert.deepEqual(await ids(bp, "#rows > li"), rowIDs((pages - 2) * size + 1))
+    // Up slowly, as a person scrolls: each page comes by phx-viewport-top
+    // before the list's top is reached (a jump past it is the client's
+    // _overran, answered by a reset; the Go tests cover that one).
+    await waitFor("pages 1–2 by scrolling up", async () => {
+      await bp.evaluate(() => window.scrollBy(0, -25))
+      return (await text(bp, "#pages")) === "1–2"
+    }, { timeout: 30000, interval: 40 })
+    const top = await ids(bp, "#rows > li")
+    assert.deepEqual(top, rowIDs(1), `rows after scrolling up: ${top.join(" ")}`)
+
+    // A lost connection: phx-disconnected shows #offline; on reconnect the
+    // view mounts anew, the client recovers both forms (phx-change and
+    // phx-auto-recover) and phx-connected hides #offline.
+    // The rest on a fresh page, with the forms' fields typed in.
+    await bp.context().close()
+    bp = await open(transport, "/examples/bindings")
+    await bp.fill("#name", "Ada")
+    await waitText(bp, "#name-echo", "Ada")
+    await bp.fill("#email", "ada@example.com")
+    await waitText(bp, "#email-echo", "ada@example.com")
+    await bp.fill("#note", "kept")
+    const mounts = Number(await text(bp, "#mounts"))
+    assert.equal(await visible(bp, "#offline"), false)
+    await bp.evaluate(() => window.liveSocket.disconnect())
+    await waitFor("#offline to show", () => visible(bp, "#offline"))
+    await bp.evaluate(() => window.liveSocket.connect())
+    await waitFor("a new mount", async () => Number(await text(bp, "#mounts")) > mounts, { timeout: 15000 })
+    await waitText(bp, "#name-echo", "Ada", "#name-echo recovered by phx-change")
+    await waitText(bp, "#custom-echo", "kept", "#custom-echo recovered by phx-auto-recover")
+    await waitFor("#offline to hide", async () => !(await visible(bp, "#offline")))
+
+    // phx-trigger-action: the submit is answered by setting it, and the
+    // client then posts the form over HTTP.
+    await bp.click("#save")
+    await waitFor("the form posted over HTTP", () => bp.evaluate(() => location.pathname === "/examples/bindings/saved"), { timeout: 15000 })
+    assert.equal(await text(bp, "#saved-name"), "Ada")
+    assert.equal(await text(bp, "#saved-email"), "ada@example.com")
+    if (transport === "websocket") await closePage(bp)
+    else await bp.context().close()
+  }, { timeout: 60000 })
 }
 
 test(`${line}: no console errors or warnings`, () => {

@@ -170,7 +170,7 @@ export async function newPage(browser, name = "page") {
   page.on("console", (m) => rec(`console.${m.type()}: ${m.text()}`))
   page.on("pageerror", (e) => {
     rec(`pageerror: ${e.message}`)
-    pageErrors.push(`[${name}] ${e.message}`)
+    pageErrors.push(`[${name}] ${e.message}${e.stack ? "\n" + e.stack.split("\n").slice(1, 4).join("\n") : ""}`)
   })
   page.on("requestfailed", (r) => rec(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`))
   pages.push({ name, log })

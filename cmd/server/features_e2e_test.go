@@ -462,15 +462,17 @@ func TestFeaturesBrowser(t *testing.T) {
 			h := newFeatHarness(t, line)
 			ctl := h.control(t)
 			e2e.RunNode(t, "features_browser.mjs", map[string]string{
-				"E2E_URL":          h.srv.URL(),
-				"E2E_CONTROL":      ctl.URL(),
-				"CHROMIUM_PATH":    chromium,
-				"E2E_CLIENT_LINE":  line,
-				"E2E_CLIENT_VSN":   h.st.Config.ClientVersion(),
-				"E2E_JS_ATTRS":     string(attrs),
-				"E2E_PING_MESSAGE": examples.HooksPingMessage,
-				"E2E_LOG_LIMIT":    fmt.Sprint(examples.HooksLogLimit),
-			}, 115*time.Second)
+				"E2E_URL":                h.srv.URL(),
+				"E2E_CONTROL":            ctl.URL(),
+				"CHROMIUM_PATH":          chromium,
+				"E2E_CLIENT_LINE":        line,
+				"E2E_CLIENT_VSN":         h.st.Config.ClientVersion(),
+				"E2E_JS_ATTRS":           string(attrs),
+				"E2E_PING_MESSAGE":       examples.HooksPingMessage,
+				"E2E_LOG_LIMIT":          fmt.Sprint(examples.HooksLogLimit),
+				"E2E_BINDINGS_PAGES":     fmt.Sprint(examples.BindingsPages),
+				"E2E_BINDINGS_PAGE_SIZE": fmt.Sprint(examples.BindingsPageSize),
+			}, 180*time.Second)
 			h.checkTransports(t)
 			if c := h.st.Engine.Stats().Crashes.Load(); c != 0 {
 				t.Errorf("%d view crashes", c)

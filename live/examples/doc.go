@@ -17,6 +17,8 @@ func Register(e *live.Engine, mux *http.ServeMux) {
 	ls.Handle(mux, "GET /examples/stream", "examples.stream", func() live.View { return &StreamDemo{} })
 	ls.Handle(mux, "GET /examples/hooks", "examples.hooks", func() live.View { return &HooksDemo{} })
 	ls.Handle(mux, "GET /examples/async", "examples.async", func() live.View { return &AsyncDemo{} })
+	ls.Handle(mux, "GET /examples/bindings", "examples.bindings", func() live.View { return &BindingsDemo{} })
+	mux.HandleFunc("POST /examples/bindings/saved", bindingsSaved)
 	nk := registerNested(e)
 	ls.Handle(mux, "GET /examples/nested", "examples.nested", func() live.View { return &NestedDemo{kinds: nk} })
 	ls.Handle(mux, "GET /examples/nested2", "examples.nested2", func() live.View { return &NestedSecond{kinds: nk} })
