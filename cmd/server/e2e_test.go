@@ -454,7 +454,7 @@ func TestLiveBrowser(t *testing.T) {
 			if os.Getenv("E2E_ONLY") == "" && os.Getenv("E2E_TRANSPORTS") == "" {
 				defer h.checkRuns(t)
 			}
-			e2e.RunNode(t, "live_browser.mjs", env, 150*time.Second)
+			e2e.RunNode(t, "live_browser.mjs", env, 210*time.Second)
 		})
 	}
 }
